@@ -1,0 +1,132 @@
+"""The ``swsim`` command: thin wrappers over :mod:`simulation.runner` and the loader.
+
+Bad input of any kind exits with status 2 and one line on stderr,
+``error: FILE[:LINE]: key.path: what is wrong``, before anything is written.
+Heavy libraries are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .params import ScenarioError, load_scenario, shipped_scenarios
+
+__all__ = ["main"]
+
+KEY_METRICS = ("station_coverage", "room_coverage", "staffing_compliance", "social_workers_total",
+               "certified_total", "community_worker_certified_share", "need_met_share",
+               "spend_total")
+
+
+class UsageError(Exception):
+    """A bad command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="swsim", description="Simulate China's grassroots social-work system.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    r = sub.add_parser("run", help="run scenarios and write a results folder")
+    r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                   help="scenario YAML files or shipped names (default: tianjin_baseline)")
+    r.add_argument("--out", type=Path, help="output folder (default: results/<scenario>; with "
+                   "several scenarios, one sub-folder each)")
+    r.add_argument("--seed", type=_seed, default=1, help="run seed (default 1)")
+    r.add_argument("--replicates", type=_positive, default=1, help="stochastic replicates")
+    r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
+    r.add_argument("--quiet", action="store_true", help="print only the output folder")
+    v = sub.add_parser("validate", help="check scenario files without running them")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE")
+    sub.add_parser("list", help="list shipped scenarios")
+    return p
+
+
+def _cmd_list() -> int:
+    for name, path in shipped_scenarios().items():
+        sc = load_scenario(path)
+        print(f"{name:28s} {sc.description}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    for f in args.files:
+        sc = load_scenario(f, args.sets)
+        print(f"ok: {f} ({sc.name}, {sc.months} months from {sc.start})")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    refs = args.scenarios or [None]
+    scenarios = [load_scenario(ref, args.sets) for ref in refs]  # all checked before any run
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise UsageError("swsim run: two scenarios share a name; their folders would collide")
+    from .runner import run  # heavy imports only now
+
+    base = args.out
+    for sc in scenarios:
+        if base is None:
+            out = Path("results") / sc.name
+        else:
+            out = base if len(scenarios) == 1 else base / sc.name
+        result = run(sc, seed=args.seed, replicates=args.replicates)
+        result.write(out)
+        if args.quiet:
+            print(out)
+            continue
+        print(f"wrote {out}/ ({sc.name}: {args.replicates} replicate(s), "
+              f"{sc.months} months, {result.wall_seconds:.1f} s)")
+        summary = result.summary.set_index("metric")
+        for name in KEY_METRICS:
+            row = summary.loc[name]
+            print(f"  {name:34s} {row['p50']:>14,.3f}  {row['unit']}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "list":
+            return _cmd_list()
+        if args.command == "validate":
+            return _cmd_validate(args)
+        return _cmd_run(args)
+    except (ScenarioError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

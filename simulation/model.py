@@ -1,0 +1,92 @@
+"""The Mesa model: builds the world, steps one month at a time, collects metrics.
+
+``SocialWorkModel.step`` is the ODD process overview (docs/ODD.md, section 3):
+one line per process, in order. The model does no I/O.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from . import outcomes
+from .agents import ResidentCohort, Station, VolunteerCohort
+from .params import Scenario
+from .processes import funding, service, stations, volunteers, workforce
+from .state import S, Flows, Ledger, WorkerTable, month_label
+from .territory import build_places, build_units
+
+__all__ = ["RNG_STREAMS", "SocialWorkModel"]
+
+#: one independent random stream per process, spawned from the run's SeedSequence
+RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service")
+
+
+class SocialWorkModel(mesa.Model):
+    """Grassroots social-work system of one region, monthly.
+
+    Args:
+        scenario: validated scenario.
+        seed: the run's seed.
+        replicate: replicate number; with ``seed`` it keys every random stream.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0, replicate: int = 0):
+        seq = np.random.SeedSequence([int(seed), int(replicate)])
+        streams = dict(zip(RNG_STREAMS, seq.spawn(len(RNG_STREAMS)), strict=True))
+        super().__init__(rng=np.random.default_rng(streams["mesa"]))
+        self.rngs = {k: np.random.default_rng(v) for k, v in streams.items() if k != "mesa"}
+        self.params = scenario
+        self.flows = Flows()
+        self.ledger = Ledger()
+        self.records: list[dict[str, float | int | str]] = []
+
+        self.places = build_places(scenario)
+        self.units = build_units(scenario, self.places, self.rngs["territory"])
+        self.initial_started = self.units.status >= S["planned"]
+        self.station_agents = [Station(self, r) for r in range(len(self.units))]
+        self.workers = WorkerTable(capacity=scenario.workforce.talent_total
+                                   + scenario.workforce.community_workers)
+        self.worker_agents = []
+        workforce.init(self)
+        volunteers.init(self)
+        service.init(self)
+        self.volunteer_agents = [VolunteerCohort(self, c)
+                                 for c in range(self.places.n_communities)]
+        self.resident_agents = [ResidentCohort(self, c) for c in range(self.places.n_communities)]
+        funding.open_month(self)
+        stations.staff(self, within_budget=False)  # the starting network is given, not bought
+        self.record()
+
+    @property
+    def date(self) -> str:
+        """Month of the latest step, YYYY-MM; before the first step, the month before start."""
+        return month_label(self.params.start, self.steps - 1)
+
+    @property
+    def year_month(self) -> tuple[int, int]:
+        y, m = self.date.split("-")
+        return int(y), int(m)
+
+    def step(self) -> None:
+        """One month, processes in ODD order."""
+        self.flows = Flows()
+        funding.open_month(self)        # budgets and commitments
+        workforce.step(self)            # ageing, exits, exams, certificates, graduates
+        stations.roll_out(self)         # plan, build, contract units within budget
+        stations.staff(self)            # fill posts, open staffed units
+        volunteers.step(self)           # lapse, registration, activation
+        service.step(self)              # need arises, is served, waits or is abandoned
+        funding.close_month(self)       # spend by source
+        self.record()
+
+    def record(self) -> None:
+        """Append this month's metrics (computed in :mod:`simulation.outcomes`)."""
+        row: dict[str, float | int | str] = {"step": self.steps, "date": self.date}
+        row.update(outcomes.collect(self))
+        self.records.append(row)
+
+    def run(self) -> None:
+        """Step through every month of the scenario."""
+        for _ in range(self.params.months):
+            self.step()

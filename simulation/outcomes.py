@@ -1,0 +1,206 @@
+"""The metric registry: every output column's name, labels (en/zh), unit and computation.
+
+Each metric is computed here and only here, from the model's state tables
+and the month's flows. Plots and reports read names, labels and units from
+:data:`METRICS`; never rename a published name, add new ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .params import GROUPS, LEVELS, SOURCES
+from .state import S, T
+
+if TYPE_CHECKING:
+    from .model import SocialWorkModel
+
+__all__ = ["METRICS", "Metric", "Snapshot", "collect", "metric_names"]
+
+
+class Snapshot:
+    """Quantities several metrics share, computed once per month."""
+
+    def __init__(self, model: SocialWorkModel):
+        self.m = model
+
+    @cached_property
+    def alive(self) -> np.ndarray:
+        return self.m.workers.view("alive")
+
+    @cached_property
+    def level_counts(self) -> np.ndarray:
+        return np.bincount(self.m.workers.view("level")[self.alive], minlength=5)
+
+    @cached_property
+    def operating(self) -> np.ndarray:
+        return self.m.units.status == S["operating"]
+
+    @cached_property
+    def professionals(self) -> np.ndarray:
+        """Professional (certified) staff per unit (seed 001's definition)."""
+        w = self.m.workers
+        unit = w.view("unit")
+        on = (unit >= 0) & (w.view("level") >= 1)
+        return np.bincount(unit[on], minlength=len(self.m.units))
+
+    def flow(self, name: str) -> np.ndarray:
+        value = getattr(self.m.flows, name)
+        return np.zeros((len(GROUPS), 3)) if value is None else value
+
+    @cached_property
+    def served(self) -> float:
+        return float(self.flow("served").sum())
+
+    @cached_property
+    def spend(self) -> np.ndarray:
+        s = self.m.ledger.spend
+        return s if len(s) else np.zeros(len(SOURCES))
+
+
+def _share(num: float, den: float) -> float:
+    return float(num) / float(den) if den > 0 else float("nan")
+
+
+def _coverage(tiers: tuple[str, ...]) -> Callable[[Snapshot], float]:
+    def f(s: Snapshot) -> float:
+        members = np.isin(s.m.units.tier, [T[t] for t in tiers])
+        return _share((members & s.operating).sum(), members.sum())
+    return f
+
+
+def _staffing_compliance(s: Snapshot) -> float:
+    ok = s.professionals >= s.m.units.min_staff
+    return _share((ok & s.operating).sum(), s.operating.sum())
+
+
+def _cw_certified_share(s: Snapshot) -> float:
+    w = s.m.workers
+    cw = s.alive & w.view("community_worker")
+    return _share((cw & (w.view("level") >= 2)).sum(), cw.sum())
+
+
+def _group_flow(name: str, g: int) -> Callable[[Snapshot], float]:
+    return lambda s: float(s.flow(name)[g].sum())
+
+
+def _group_wait(g: int | None) -> Callable[[Snapshot], float]:
+    def f(s: Snapshot) -> float:
+        ww = s.m.flows.wait_weighted
+        if ww is None:
+            return float("nan")
+        served = s.flow("served")
+        return (_share(ww.sum(), served.sum()) if g is None
+                else _share(ww[g], served[g].sum()))
+    return f
+
+
+def _group_met(g: int | None) -> Callable[[Snapshot], float]:
+    """Share of the need resolved this month that was served rather than abandoned."""
+    def f(s: Snapshot) -> float:
+        served, lost = s.flow("served"), s.flow("abandoned")
+        if g is not None:
+            served, lost = served[g], lost[g]
+        return _share(served.sum(), served.sum() + lost.sum())
+    return f
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label_en: str
+    label_zh: str
+    unit: str
+    compute: Callable[[Snapshot], float]
+
+
+def _m(name: str, en: str, zh: str, unit: str, fn: Callable[[Snapshot], float]) -> Metric:
+    return Metric(name, en, zh, unit, fn)
+
+
+LEVEL_ZH = {"staff": "社会工作员", "assistant": "助理社工师", "intermediate": "社工师",
+            "senior": "高级社工师"}
+SOURCE_ZH = {"purchase": "政府购买服务", "reward_subsidy": "以奖代补", "assistance_share": "社会救助资金",
+             "lottery": "彩票公益金", "charity": "慈善资金", "market_fees": "市场服务收费"}
+GROUP_ZH = {"assistance": "社会救助对象", "elderly": "老年人", "disabled": "残疾人", "children": "儿童",
+            "others": "其他居民"}
+
+METRICS: list[Metric] = [
+    _m("station_coverage", "Station coverage", "社工站覆盖率", "share",
+       _coverage(("street_station", "town_station"))),
+    _m("room_coverage", "Room coverage", "社工室覆盖率", "share",
+       _coverage(("urban_room", "rural_room"))),
+    _m("staffing_compliance", "Staffing compliance", "人员配备达标率", "share", _staffing_compliance),
+    _m("social_workers_total", "Social-work workforce", "社会工作专业人才", "people",
+       lambda s: int((s.alive & s.m.workers.view("talent")).sum())),
+    _m("certified_total", "Nationally certified", "持国家证书人数", "people",
+       lambda s: int(s.level_counts[2:].sum())),
+    *[_m(f"certified_by_level.{lv}", f"Certified: {lv}", LEVEL_ZH[lv], "people",
+         (lambda k: lambda s: int(s.level_counts[k]))(i + 1)) for i, lv in enumerate(LEVELS)],
+    _m("community_worker_certified_share", "Community workers certified", "社区工作者持证比例",
+       "share", _cw_certified_share),
+    _m("exam_registrations", "Exam registrations", "报考人数", "people/month",
+       lambda s: s.m.flows.registrations),
+    _m("exam_passes", "Certificates granted", "取证人数", "people/month",
+       lambda s: s.m.flows.passes),
+    _m("workforce_entries", "Workforce entries", "人才流入", "people/month",
+       lambda s: s.m.flows.entries),
+    _m("workforce_exits", "Workforce exits", "人才流出", "people/month",
+       lambda s: s.m.flows.exits),
+    _m("volunteers_registered", "Registered volunteers", "注册志愿者", "people",
+       lambda s: int(s.m.volunteers_registered.sum())),
+    _m("volunteers_active", "Active volunteers", "活跃志愿者", "people",
+       lambda s: int(s.m.volunteers_active.sum())),
+    _m("volunteer_hours", "Volunteer service hours", "志愿服务时长", "hours/month",
+       lambda s: float(s.m.flows.served_by_provider.get("volunteer", 0.0))),
+    _m("need_hours", "New need", "新增需求", "hours/month", lambda s: float(s.flow("need").sum())),
+    _m("served_hours", "Served", "已服务", "hours/month", lambda s: s.served),
+    _m("abandoned_hours", "Abandoned need", "放弃的需求", "hours/month",
+       lambda s: float(s.flow("abandoned").sum())),
+    _m("need_met_share", "Need met", "需求满足率", "share", _group_met(None)),
+    _m("backlog_hours", "Backlog", "积压需求", "hours", lambda s: float(s.m.backlog.sum())),
+    _m("mean_wait_months", "Mean wait", "平均等待", "months", _group_wait(None)),
+    _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum())),
+    *[_m(f"spend_by_source.{src}", f"Spending: {src}", SOURCE_ZH[src], "yuan/month",
+         (lambda k: lambda s: float(s.spend[k]))(i)) for i, src in enumerate(SOURCES)],
+    _m("cost_per_service_hour", "Cost per service hour", "每服务小时成本", "yuan/hour",
+       lambda s: _share(s.spend.sum(), s.served)),
+    # additions beyond the core contract
+    _m("centre_coverage", "Guidance centre coverage", "指导中心覆盖率", "share",
+       _coverage(("centre",))),
+    _m("community_workers", "Community workers", "社区工作者", "people",
+       lambda s: int((s.alive & s.m.workers.view("community_worker")).sum())),
+    _m("budget_total", "Budget", "预算", "yuan/month", lambda s: float(s.m.ledger.budget.sum())),
+    _m("served_by_provider.worker", "Served by social workers", "社工服务", "hours/month",
+       lambda s: float(s.m.flows.served_by_provider.get("worker", 0.0))),
+    _m("served_by_provider.volunteer", "Served by volunteers", "志愿者服务", "hours/month",
+       lambda s: float(s.m.flows.served_by_provider.get("volunteer", 0.0))),
+    _m("volunteers_coordinated", "Volunteers coordinated", "受协调志愿者", "people",
+       lambda s: s.m.flows.volunteers_coordinated),
+    *[_m(f"need_hours.{g}", f"New need: {g}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
+         _group_flow("need", i)) for i, g in enumerate(GROUPS)],
+    *[_m(f"served_hours.{g}", f"Served: {g}", f"已服务:{GROUP_ZH[g]}", "hours/month",
+         _group_flow("served", i)) for i, g in enumerate(GROUPS)],
+    *[_m(f"need_met_share.{g}", f"Need met: {g}", f"需求满足率:{GROUP_ZH[g]}", "share",
+         _group_met(i)) for i, g in enumerate(GROUPS)],
+    *[_m(f"backlog_hours.{g}", f"Backlog: {g}", f"积压需求:{GROUP_ZH[g]}", "hours",
+         (lambda k: lambda s: float(s.m.backlog[:, k].sum()))(i)) for i, g in enumerate(GROUPS)],
+    *[_m(f"mean_wait_months.{g}", f"Mean wait: {g}", f"平均等待:{GROUP_ZH[g]}", "months",
+         _group_wait(i)) for i, g in enumerate(GROUPS)],
+]
+
+
+def metric_names() -> list[str]:
+    """Output columns, in order."""
+    return [m.name for m in METRICS]
+
+
+def collect(model: SocialWorkModel) -> dict[str, float]:
+    """Every metric for the model's current month."""
+    snap = Snapshot(model)
+    return {m.name: m.compute(snap) for m in METRICS}

@@ -1,0 +1,382 @@
+"""The scenario schema: every parameter of the model, declared once.
+
+Each field carries its default, unit, bounds, a one-line description and its
+source: a seed file ("seed 002") or "assumption: ..." where the sources are
+silent. The YAML loader, ``--set``, sweeps and the report's assumptions table
+all read this one declaration.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "GROUPS",
+    "LEVELS",
+    "SERVICE_TYPES",
+    "SOURCES",
+    "Exam",
+    "Funding",
+    "FundingSource",
+    "GroupNeed",
+    "Network",
+    "Residents",
+    "Scenario",
+    "Service",
+    "Territory",
+    "Volunteers",
+    "Workforce",
+    "YearMonth",
+    "param",
+]
+
+YearMonth = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+#: resident need groups (domain.md section 3, item 5)
+GROUPS = ("assistance", "elderly", "disabled", "children", "others")
+#: service types: casework needs a certified worker; support volunteers can give
+SERVICE_TYPES = ("casework", "group", "support")
+#: certification ladder above "none" (seed 000: staff -> assistant -> intermediate -> senior)
+LEVELS = ("staff", "assistant", "intermediate", "senior")
+#: funding sources (seed 003 lists Chongqing's; seed 001 names lottery funds)
+SOURCES = ("purchase", "reward_subsidy", "assistance_share", "lottery", "charity", "market_fees")
+
+
+def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str,
+          source: str) -> Any:
+    """Declare one parameter with unit, bounds [lo, hi], description and source."""
+    return Field(default, ge=lo, le=hi, description=desc,
+                 json_schema_extra={"unit": unit, "source": source})
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys and NaN/inf are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
+
+
+class Territory(Section):
+    population: int = param(13_900_000, "people", 1_000, 2_000_000_000,
+                            "resident population", "seed 002: 2.67 M volunteers = 19.26% of population")
+    urban_share: float = param(0.85, "share", 0.0, 1.0, "share of residents in urban communities",
+                               "assumption: Tianjin's urbanisation, not in the seeds")
+    districts: int = param(16, "count", 1, 5_000, "districts/counties, one guidance centre each",
+                           "assumption: Tianjin's 16 districts, not in the seeds")
+    streets: int = param(130, "count", 0, 50_000, "urban streets (one station each)",
+                         "assumption: not in the seeds")
+    towns: int = param(125, "count", 0, 50_000, "rural towns (one station each)",
+                       "assumption: not in the seeds")
+    communities: int = param(1_900, "count", 0, 1_000_000, "urban communities (one room each)",
+                             "assumption: not in the seeds")
+    villages: int = param(3_500, "count", 0, 1_000_000, "rural villages (one room each)",
+                          "assumption: not in the seeds")
+
+    @model_validator(mode="after")
+    def _areas_have_places(self) -> Territory:
+        if self.streets + self.towns < self.districts:
+            raise ValueError("streets + towns must be at least districts (each district needs one)")
+        if self.streets == 0 and self.communities > 0:
+            raise ValueError("communities need at least one street")
+        if self.towns == 0 and self.villages > 0:
+            raise ValueError("villages need at least one town")
+        if self.communities < self.streets or self.villages < self.towns:
+            raise ValueError("each street needs a community and each town a village")
+        return self
+
+
+def _need(casework: float, group: float, support: float, share: float, src: str) -> Any:
+    return Field(default_factory=lambda: GroupNeed(share=share, casework=casework, group=group,
+                                                   support=support),
+                 description=f"need of this resident group ({src})")
+
+
+class GroupNeed(Section):
+    share: float = param(0.2, "share", 0.0, 1.0, "share of the population in this group",
+                         "assumption: public statistics, not in the seeds")
+    casework: float = param(1.0, "hours/1000 people/month", 0.0, 10_000.0,
+                            "casework need (certified worker only)", "assumption")
+    group: float = param(5.0, "hours/1000 people/month", 0.0, 10_000.0,
+                         "group and community-work need (any worker)", "assumption")
+    support: float = param(10.0, "hours/1000 people/month", 0.0, 10_000.0,
+                           "simple support need (workers or coordinated volunteers)", "assumption")
+
+
+class Residents(Section):
+    assistance: GroupNeed = _need(40.0, 40.0, 100.0, 0.015, "assumption: dibao/tekun recipients")
+    elderly: GroupNeed = _need(5.0, 16.0, 50.0, 0.22, "assumption: people aged 60+")
+    disabled: GroupNeed = _need(14.0, 20.0, 65.0, 0.04, "assumption")
+    children: GroupNeed = _need(3.0, 12.0, 10.0, 0.15, "assumption: under 15")
+    others: GroupNeed = _need(0.6, 3.0, 6.0, 0.575, "assumption: everyone else")
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Residents:
+        total = sum(getattr(self, g).share for g in GROUPS)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"group shares must sum to 1 (they sum to {total:.6g})")
+        return self
+
+
+class Exam(Section):
+    month: int = param(6, "month of year", 1, 12, "month the national exam is held",
+                       "assumption: the national exam is held mid-year")
+    certificate_delay_months: int = param(3, "months", 0, 11,
+                                          "months from exam to certificates taking effect",
+                                          "assumption")
+    registrations_base: int = param(10_000, "people/year", 0, 10_000_000,
+                                    "exam registrations in the first simulated year",
+                                    "assumption: ~0.07% of the population; Hefei "
+                                    "registered 13,853 in 2025 (seed 004)")
+    registration_growth: float = param(0.10, "1/year", -0.5, 2.0,
+                                       "yearly growth of registrations",
+                                       "assumption; seed 004 reports +66% year on year in 2025")
+    incentive_multiplier: float = param(1.0, "factor", 1.0, 20.0,
+                                        "one-off jump in registrations from an incentive policy",
+                                        "seed 002: Guang'an 84 -> 629 (x7.5) in one year")
+    incentive_year: int | None = param(None, "year", 1990, 2200,
+                                       "year the incentive takes effect (none: no incentive)",
+                                       "assumption")
+    registrations_series: dict[int, int] | None = Field(
+        None, description="explicit registrations by year; overrides the growth rule for the "
+        "years it lists", json_schema_extra={"unit": "people/year", "source": "scenario data"})
+    from_community_workers: float = param(0.35, "share", 0.0, 1.0,
+                                          "share of registrants who are community workers",
+                                          "assumption; seed 000 lists who sits the exams")
+    from_workforce: float = param(0.35, "share", 0.0, 1.0,
+                                  "share of registrants already in the social-work workforce",
+                                  "assumption")
+    pass_rate_assistant: float = param(0.25, "probability", 0.0, 1.0,
+                                       "pass probability, assistant level", "assumption (0.15-0.40)")
+    pass_rate_intermediate: float = param(0.15, "probability", 0.0, 1.0,
+                                          "pass probability, intermediate level",
+                                          "assumption (0.10-0.30)")
+    min_years_to_intermediate: float = param(3.0, "years", 0.0, 20.0,
+                                             "years at assistant level before sitting intermediate",
+                                             "assumption")
+    senior_quota: int = param(20, "people/year", 0, 100_000,
+                              "senior titles granted by review each year",
+                              "assumption; seed 000: Tianjin's first senior review March 2021")
+    min_years_to_senior: float = param(5.0, "years", 0.0, 30.0,
+                                       "years at intermediate level before senior review",
+                                       "assumption")
+
+    @model_validator(mode="after")
+    def _shares(self) -> Exam:
+        if self.from_community_workers + self.from_workforce > 1.0 + 1e-9:
+            raise ValueError("from_community_workers + from_workforce must not exceed 1 "
+                             "(the rest come from outside)")
+        for year, count in (self.registrations_series or {}).items():
+            if not 1990 <= year <= 2200 or count < 0:
+                raise ValueError(f"registrations_series: year {year} must be 1990-2200 "
+                                 "and count >= 0")
+        return self
+
+
+class Workforce(Section):
+    talent_total: int = param(36_800, "people", 0, 50_000_000,
+                              "social-work professionals (talent) at start", "seed 002")
+    national_certified: int = param(10_800, "people", 0, 50_000_000,
+                                    "of whom hold the national certificate", "seed 002")
+    community_workers: int = param(20_700, "people", 0, 50_000_000,
+                                   "community workers (a pool that sits exams)", "seed 002")
+    community_worker_certified_share: float = param(
+        0.30, "share", 0.0, 1.0, "community workers holding the national certificate at start",
+        "assumption; the 2025 target is >= 50% (seed 002)")
+    share_assistant: float = param(0.72, "share", 0.0, 1.0,
+                                   "share of national certificates at assistant level",
+                                   "assumption")
+    share_senior: float = param(0.005, "share", 0.0, 1.0,
+                                "share of national certificates at senior level",
+                                "assumption; seniors are new in Tianjin (seed 000)")
+    staff_certificate_share: float = param(
+        0.5, "share", 0.0, 1.0,
+        "share of talent without a national certificate holding Tianjin's staff certificate",
+        "assumption")
+    share_social_org: float = param(0.40, "share", 0.0, 1.0,
+                                    "non-community-worker talent in social-work service "
+                                    "organisations (the pool stations are staffed from by "
+                                    "purchase of services)",
+                                    "assumption; seed 002: 6,915 social organisations")
+    mean_age: float = param(38.0, "years", 18.0, 65.0, "mean age of workers at start", "assumption")
+    age_sd: float = param(9.0, "years", 0.0, 30.0, "spread of workers' ages at start",
+                          "assumption")
+    entrant_age: float = param(28.0, "years", 16.0, 65.0,
+                               "mean age of outside exam passers and recruits", "assumption")
+    graduate_age: float = param(23.0, "years", 16.0, 40.0, "age of graduates entering",
+                                "assumption")
+    retirement_age: float = param(60.0, "years", 45.0, 75.0, "age at which workers retire",
+                                  "assumption: statutory retirement age")
+    attrition_rate: float = param(0.12, "1/year", 0.0, 0.9,
+                                  "yearly probability a worker leaves for other reasons",
+                                  "assumption (range 0.10-0.25)")
+    community_worker_turnover: float = param(0.08, "1/year", 0.0, 0.9,
+                                             "yearly turnover of uncertified community workers "
+                                             "(posts refilled uncertified)", "assumption")
+    post_refill_share: float = param(0.8, "share", 0.0, 1.0,
+                                     "share of posts left in social organisations and other "
+                                     "employers that are refilled by a new, uncertified hire",
+                                     "assumption")
+    graduates: int = param(800, "people/year", 0, 5_000_000,
+                           "social-work graduates per year in the region",
+                           "assumption; Chongqing has 1,000+/yr from 10 universities (seed 003)")
+    graduate_entry_share: float = param(0.5, "share", 0.0, 1.0,
+                                        "share of graduates entering social work", "assumption")
+    graduate_month: int = param(7, "month of year", 1, 12, "month graduates enter", "assumption")
+    exam: Exam = Field(default_factory=Exam, description="the national exam and senior review")
+
+    @model_validator(mode="after")
+    def _consistent_stocks(self) -> Workforce:
+        if self.national_certified > self.talent_total:
+            raise ValueError("national_certified must not exceed talent_total")
+        if self.share_assistant + self.share_senior > 1.0 + 1e-9:
+            raise ValueError("share_assistant + share_senior must not exceed 1")
+        cw_cert = round(self.community_workers * self.community_worker_certified_share)
+        if cw_cert > self.national_certified:
+            raise ValueError("certified community workers exceed national_certified")
+        return self
+
+
+class Network(Section):
+    centres_initial_share: float = param(1.0, "share", 0.0, 1.0,
+                                         "districts with an operating guidance centre at start",
+                                         "assumption; Chongqing had centres in 12 districts "
+                                         "(seed 003)")
+    stations_initial_share: float = param(0.30, "share", 0.0, 1.0,
+                                          "share of streets/towns with an operating station "
+                                          "at start", "assumption")
+    station_target_share: float = param(1.0, "share", 0.0, 1.0, "station coverage target",
+                                        "seed 002: full coverage of streets/towns")
+    station_deadline: YearMonth = param("2025-12", "YYYY-MM", None, None,
+                                        "month by which the station target is met",
+                                        "assumption: end of the 14th five-year plan (seed 002)")
+    rooms_initial_share_urban: float = param(0.20, "share", 0.0, 1.0,
+                                             "urban communities with an operating room at start",
+                                             "assumption")
+    rooms_initial_share_rural: float = param(0.05, "share", 0.0, 1.0,
+                                             "villages with an operating room at start",
+                                             "assumption")
+    room_target_share_urban: float = param(0.60, "share", 0.0, 1.0,
+                                           "urban room coverage target",
+                                           "assumption; seed 002: rooms 'where conditions allow'")
+    room_target_share_rural: float = param(0.20, "share", 0.0, 1.0,
+                                           "village room coverage target", "assumption")
+    room_deadline: YearMonth = param("2025-12", "YYYY-MM", None, None,
+                                     "month by which the room targets are met", "assumption")
+    build_months: int = param(1, "months", 0, 24, "planned -> built (premises, hardware)",
+                              "seed 001: plan end-April, hardware end-May")
+    contract_months: int = param(2, "months", 0, 24, "built -> contracted and staffed",
+                                 "seed 001: operator and staff in by end-July")
+    min_staff_centre: int = param(2, "workers", 0, 50, "minimum staff, district centre", "seed 003")
+    min_staff_street: int = param(2, "workers", 0, 50, "minimum staff, street station",
+                                  "seed 003; seed 001")
+    min_staff_town: int = param(1, "workers", 0, 50, "minimum staff, town station",
+                                "seed 003 (Binhai: 2, seed 001)")
+    min_staff_urban_room: int = param(2, "workers", 0, 50, "minimum staff, urban room", "seed 003")
+    min_staff_rural_room: int = param(1, "workers", 0, 50, "minimum staff, village room",
+                                      "seed 003")
+    station_posts: int = param(3, "workers", 0, 100, "funded posts per station (at least minimum)",
+                               "assumption")
+    centre_posts: int = param(3, "workers", 0, 100, "funded posts per district centre",
+                              "assumption")
+    reassigned_time_share: float = param(0.5, "share", 0.0, 1.0,
+                                         "share of a reassigned community worker's time given to "
+                                         "the room", "assumption")
+
+
+class Volunteers(Section):
+    registered_share: float = param(0.1926, "share", 0.0, 1.0,
+                                    "registered volunteers as share of population", "seed 002")
+    active_share: float = param(0.20, "share", 0.0, 1.0,
+                                "share of registered volunteers active in a month",
+                                "assumption: registered != active (seed 000, 003)")
+    hours_per_active: float = param(4.0, "hours/month", 0.0, 200.0,
+                                    "hours given by an active volunteer per month", "assumption")
+    lapse_rate: float = param(0.05, "1/year", 0.0, 1.0, "registered volunteers who lapse per year",
+                              "assumption")
+    recruitment_rate: float = param(0.012, "share of population/year", 0.0, 0.5,
+                                    "new registrations per year", "assumption")
+    coordination_ratio: float = param(30.0, "volunteers/worker", 0.0, 10_000.0,
+                                      "active volunteers one social worker can coordinate",
+                                      "assumption; 'social worker + volunteer' model (seed 003)")
+
+
+class Service(Section):
+    worker_hours: float = param(100.0, "hours/month", 0.0, 300.0,
+                                "direct service hours of a full-time worker",
+                                "assumption: ~174 working hours, ~60% direct service")
+    max_wait_months: int = param(6, "months", 0, 60,
+                                 "need waiting longer than this is abandoned", "assumption")
+    casework_hours_per_case: float = param(10.0, "hours", 0.1, 1_000.0,
+                                           "hours of one casework request", "assumption")
+    group_hours_per_request: float = param(3.0, "hours", 0.1, 1_000.0,
+                                           "hours of one group-work request", "assumption")
+    support_hours_per_request: float = param(2.0, "hours", 0.1, 1_000.0,
+                                             "hours of one simple-support request", "assumption")
+
+
+class FundingSource(Section):
+    amount: float = param(0.0, "yuan/year", 0.0, 1e13, "yearly amount in the first year",
+                          "assumption")
+    growth: float = param(0.0, "1/year", -0.9, 2.0, "yearly growth of the amount", "assumption")
+
+
+def _source(amount: float, growth: float, src: str) -> Any:
+    return Field(default_factory=lambda: FundingSource(amount=amount, growth=growth),
+                 description=f"funding source ({src})")
+
+
+class Sources(Section):
+    purchase: FundingSource = _source(
+        80e6, 0.03, "assumption for Tianjin; Chongqing's municipal purchase 32.5 M yuan/yr, seed 003")
+    reward_subsidy: FundingSource = _source(
+        20e6, 0.0, "assumption; Chongqing 70 M yuan/yr, seed 003")
+    assistance_share: FundingSource = _source(
+        10e6, 0.02, "assumption; 1% of social-assistance funds in Chongqing, seed 003")
+    lottery: FundingSource = _source(15e6, 0.0, "assumption; lottery funds named in seed 001")
+    charity: FundingSource = _source(
+        10e6, 0.05, "assumption; Chongqing > 100 M yuan in 2019, seed 003")
+    market_fees: FundingSource = _source(5e6, 0.05, "assumption; Chongqing ~25 M yuan 2019, seed 003")
+
+
+class Funding(Section):
+    sources: Sources = Field(default_factory=Sources, description="yearly amounts by source")
+    salary_none: float = param(5_000.0, "yuan/month", 0.0, 1e6, "salary, uncertified worker",
+                               "assumption")
+    salary_staff: float = param(5_500.0, "yuan/month", 0.0, 1e6, "salary, staff certificate",
+                                "assumption")
+    salary_assistant: float = param(6_000.0, "yuan/month", 0.0, 1e6, "salary, assistant",
+                                    "assumption")
+    salary_intermediate: float = param(7_000.0, "yuan/month", 0.0, 1e6, "salary, intermediate",
+                                       "assumption")
+    salary_senior: float = param(9_000.0, "yuan/month", 0.0, 1e6, "salary, senior", "assumption")
+    operating_centre: float = param(200_000.0, "yuan/year", 0.0, 1e9,
+                                    "operating cost of a district centre", "assumption")
+    operating_station: float = param(120_000.0, "yuan/year", 0.0, 1e9,
+                                     "operating cost of a station", "assumption")
+    operating_room: float = param(20_000.0, "yuan/year", 0.0, 1e9,
+                                  "operating cost of a room", "assumption")
+
+
+class Scenario(Section):
+    name: str = Field("tianjin_baseline", min_length=1, max_length=100,
+                      pattern=r"^[A-Za-z0-9_.\-]+$", description="scenario name (folder-safe)")
+    description: str = Field("", description="what this scenario is about")
+    region: str = Field("Tianjin", description="region the figures describe")
+    start: YearMonth = param("2022-01", "YYYY-MM", None, None, "first simulated month",
+                             "seed 002 (Tianjin figures published 2022)")
+    months: int = param(120, "months", 1, 1200, "months simulated", "assumption: 10 years")
+    territory: Territory = Field(default_factory=Territory, description="places and people")
+    residents: Residents = Field(default_factory=Residents, description="need by resident group")
+    workforce: Workforce = Field(default_factory=Workforce, description="social workers")
+    network: Network = Field(default_factory=Network, description="centres, stations, rooms")
+    volunteers: Volunteers = Field(default_factory=Volunteers, description="volunteers")
+    funding: Funding = Field(default_factory=Funding, description="money by source and costs")
+    service: Service = Field(default_factory=Service, description="service delivery")
+
+    @model_validator(mode="after")
+    def _community_workers_fit_talent(self) -> Scenario:
+        if self.workforce.community_workers > 0 and (
+                self.territory.communities + self.territory.villages) == 0:
+            raise ValueError("community workers need communities or villages")
+        return self

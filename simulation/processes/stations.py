@@ -1,0 +1,162 @@
+"""Stations: roll-out of centres, stations and rooms, and staffing their posts.
+
+Roll-out (seed 001): planned -> built after ``build_months`` -> contracted after
+``contract_months`` if the budget has room for the unit's yearly cost ->
+operating once it has a worker. Planning follows a straight line from the
+starting coverage to the target, so that the last units planned can still be
+operating by the deadline (assumption: the seeds give targets and pipeline
+times, not the pace in between).
+
+Staffing: centres and stations fill their funded posts by purchase of
+services from social-work organisations (best certified first), then by public
+recruitment, while the budget allows; rooms are staffed each month by
+reassigning their own community's community workers, best certified first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..state import E, S, T
+
+if TYPE_CHECKING:
+    from ..model import SocialWorkModel
+
+__all__ = ["months_between", "roll_out", "staff", "unit_monthly_cost"]
+
+STATION_TIERS = (T["centre"], T["street_station"], T["town_station"])
+
+
+def months_between(start: str, end: str) -> int:
+    ys, ms = (int(x) for x in start.split("-"))
+    ye, me = (int(x) for x in end.split("-"))
+    return (ye - ys) * 12 + (me - ms)
+
+
+def unit_monthly_cost(model: SocialWorkModel, rows: np.ndarray) -> np.ndarray:
+    """Yuan per month a unit commits when contracted: operating cost plus its posts at
+    the staff-certificate salary (rooms are staffed by community workers paid from
+    community budgets, assumption)."""
+    f = model.params.funding
+    operating = np.array([f.operating_centre, f.operating_station, f.operating_station,
+                          f.operating_room, f.operating_room]) / 12.0
+    tier = model.units.tier[rows]
+    salaried = np.isin(tier, STATION_TIERS)
+    return operating[tier] + np.where(salaried, model.units.posts[rows] * f.salary_staff, 0.0)
+
+
+def _targets(model: SocialWorkModel) -> list[tuple[np.ndarray, float, str]]:
+    nw = model.params.network
+    u = model.units
+    return [
+        (np.isin(u.tier, STATION_TIERS), nw.station_target_share, nw.station_deadline),
+        (u.tier == T["urban_room"], nw.room_target_share_urban, nw.room_deadline),
+        (u.tier == T["rural_room"], nw.room_target_share_rural, nw.room_deadline),
+    ]
+
+
+def _plan(model: SocialWorkModel) -> None:
+    nw, u = model.params.network, model.units
+    lead = nw.build_months + nw.contract_months
+    for members, share, deadline in _targets(model):
+        rows = np.flatnonzero(members)
+        target = int(np.ceil(share * len(rows) - 1e-9))
+        started0 = int(model.initial_started[rows].sum())
+        if target <= started0:
+            continue
+        plan_by = max(1, months_between(model.params.start, deadline) + 1 - lead)
+        wanted = started0 + int(np.ceil((target - started0) * min(1.0, model.steps / plan_by)))
+        started = int((u.status[rows] >= S["planned"]).sum())
+        if wanted <= started:
+            continue
+        idle = rows[u.status[rows] == S["none"]]
+        chosen = idle[np.argsort(u.rollout_order[idle], kind="stable")[: wanted - started]]
+        for r in chosen:
+            model.station_agents[r].advance_to("planned")
+
+
+def roll_out(model: SocialWorkModel) -> None:
+    """Plan new units, move built ones on, contract those the budget can carry."""
+    nw, u = model.params.network, model.units
+    _plan(model)
+    waited = model.steps - u.status_since
+    for r in np.flatnonzero((u.status == S["planned"]) & (waited >= nw.build_months)):
+        model.station_agents[r].advance_to("built")
+    ready = np.flatnonzero((u.status == S["built"]) & (waited >= nw.contract_months))
+    if len(ready):
+        ready = ready[np.argsort(u.rollout_order[ready], kind="stable")]
+        cost = unit_monthly_cost(model, ready)
+        # money bites: units wait, built but not contracted, until the budget has room
+        affordable = np.cumsum(cost) <= model.ledger.headroom + 1e-6
+        for r in ready[affordable]:
+            model.station_agents[r].advance_to("contracted")
+        model.ledger.committed += float(cost[affordable].sum())
+
+
+def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
+    u, w, f = model.units, model.workers, model.params.funding
+    open_units = np.flatnonzero(np.isin(u.tier, STATION_TIERS) & (u.status >= S["contracted"]))
+    unit = w.view("unit")
+    staffed = np.bincount(unit[unit >= 0], minlength=len(u))
+    vacancies = np.maximum(u.posts[open_units] - staffed[open_units], 0)
+    slots = np.repeat(open_units, vacancies)
+    if not len(slots):
+        return
+    pool = np.flatnonzero(w.view("alive") & (w.view("employer") == E["social_org"])
+                          & (unit < 0))
+    pool = pool[np.lexsort((w.rank_key[pool], -w.level[pool]))][: len(slots)]
+    # posts beyond the social-organisation pool are filled by public recruitment
+    recruits = len(slots) - len(pool)
+    salary = np.array([f.salary_none, f.salary_staff, f.salary_assistant,
+                       f.salary_intermediate, f.salary_senior])
+    cost = np.r_[salary[w.level[pool]], np.full(recruits, f.salary_none)]
+    # a post already counted when its unit was contracted costs nothing new
+    new_cost = np.where(u.status[slots] == S["contracted"], 0.0, cost)
+    limit = model.ledger.headroom if within_budget else np.inf
+    fundable = int((np.cumsum(new_cost) <= limit + 1e-6).sum())
+    model.ledger.committed += float(new_cost[:fundable].sum())
+    slots, n_pool = slots[:fundable], min(len(pool), fundable)
+    w.unit[pool[:n_pool]] = slots[:n_pool]
+    w.employer[pool[:n_pool]] = E["purchase"]
+    n_new = fundable - n_pool
+    if n_new > 0:
+        from .workforce import add_people  # the workforce owns how people are created
+        rows = add_people(model, n_new, talent=True, employer=E["recruited"],
+                          unit=slots[n_pool:], age=model.params.workforce.entrant_age)
+        model.flows.entries += len(rows)
+
+
+def _reassign_room_staff(model: SocialWorkModel) -> None:
+    u, w = model.units, model.workers
+    employer, unit = w.view("employer"), w.view("unit")
+    back = employer == E["reassigned"]
+    employer[back], unit[back] = E["community"], -1
+    first_room = int(np.flatnonzero(u.tier >= T["urban_room"])[0]) if len(u) else 0
+    rooms = np.flatnonzero((u.tier >= T["urban_room"]) & (u.status >= S["contracted"]))
+    if not len(rooms):
+        return
+    want = np.zeros(model.places.n_communities, np.int64)
+    want[u.place[rooms]] = u.min_staff[rooms]
+    cw = np.flatnonzero(w.view("alive") & w.view("community_worker"))
+    comm = w.community[cw]
+    cw, comm = cw[want[comm] > 0], comm[want[comm] > 0]
+    order = np.lexsort((w.rank_key[cw], -w.level[cw], comm))
+    cw, comm = cw[order], comm[order]
+    first = np.r_[0, np.flatnonzero(np.diff(comm)) + 1]
+    rank = np.arange(len(cw)) - np.repeat(first, np.diff(np.r_[first, len(cw)]))
+    take = rank < want[comm]
+    employer[cw[take]] = E["reassigned"]
+    unit[cw[take]] = first_room + comm[take]
+
+
+def staff(model: SocialWorkModel, within_budget: bool = True) -> None:
+    """Fill posts (new salaries only within the budget's headroom unless
+    ``within_budget`` is False), then open contracted units that now have a worker."""
+    _fill_station_posts(model, within_budget)
+    _reassign_room_staff(model)
+    u, unit = model.units, model.workers.view("unit")
+    staffed = np.bincount(unit[unit >= 0], minlength=len(u))
+    for r in np.flatnonzero((u.status == S["contracted"]) & (staffed > 0)):
+        model.station_agents[r].advance_to("operating")

@@ -1,0 +1,158 @@
+"""The model: seed figures at step 0, accounting identities, reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation import run
+from simulation.outcomes import METRICS, metric_names
+from simulation.params import GROUPS, SOURCES, load_scenario
+from simulation.processes.workforce import registrations_in
+
+CONTRACT = [
+    "station_coverage", "room_coverage", "staffing_compliance", "social_workers_total",
+    "certified_total", *[f"certified_by_level.{lv}" for lv in
+                         ("staff", "assistant", "intermediate", "senior")],
+    "community_worker_certified_share", "exam_registrations", "exam_passes", "workforce_entries",
+    "workforce_exits", "volunteers_registered", "volunteers_active", "volunteer_hours",
+    "need_hours", "served_hours", "abandoned_hours", "need_met_share", "backlog_hours",
+    "mean_wait_months", "spend_total", *[f"spend_by_source.{s}" for s in SOURCES],
+    "cost_per_service_hour",
+]
+
+
+@pytest.fixture(scope="module")
+def baseline_start():
+    """The full Tianjin baseline's first month."""
+    return run(load_scenario(None, ["months=1"]), seed=3).timeseries
+
+
+def test_contract_columns_in_order(small_run):
+    cols = list(small_run.timeseries.columns)
+    assert cols[:4] == ["scenario", "replicate", "step", "date"]
+    assert [c for c in cols if c in CONTRACT] == CONTRACT
+    assert set(CONTRACT) <= set(metric_names())
+
+
+def test_seed_figures_at_step_zero(baseline_start):
+    s0 = baseline_start.iloc[0]
+    assert s0["date"] == "2021-12"
+    assert s0["social_workers_total"] == 36_800          # seed 002
+    assert s0["certified_total"] == 10_800               # seed 002
+    assert s0["community_workers"] == 20_700             # seed 002
+    # seed 002: 2.67 million registered volunteers = 19.26% of the population
+    assert s0["volunteers_registered"] == pytest.approx(2.67e6, rel=0.005)
+    levels = sum(s0[f"certified_by_level.{lv}"] for lv in ("assistant", "intermediate", "senior"))
+    assert levels == 10_800
+    assert s0["community_worker_certified_share"] == pytest.approx(0.30, abs=1e-4)
+
+
+def test_units_start_at_their_initial_shares(baseline_start):
+    s0 = baseline_start.iloc[0]
+    # each tier rounds its own share: 39 of 130 streets, 38 of 125 towns
+    assert s0["station_coverage"] == pytest.approx((39 + 38) / 255)
+    assert s0["centre_coverage"] == 1.0
+
+
+def test_backlog_identity_every_month(small_run):
+    ts = small_run.timeseries
+    for _, rep in ts.groupby("replicate"):
+        d_backlog = rep["backlog_hours"].diff().iloc[1:]
+        flow = (rep["need_hours"] - rep["served_hours"] - rep["abandoned_hours"]).iloc[1:]
+        np.testing.assert_allclose(d_backlog, flow, rtol=1e-9, atol=1e-6)
+        for g in GROUPS:
+            d_g = rep[f"backlog_hours.{g}"].diff().iloc[1:]
+            assert np.all(rep[f"need_hours.{g}"].iloc[1:] >= 0)
+            assert np.all(np.isfinite(d_g))
+
+
+def test_workforce_stock_flow_identity(small_run):
+    ts = small_run.timeseries
+    for _, rep in ts.groupby("replicate"):
+        change = rep["social_workers_total"].diff().iloc[1:].to_numpy()
+        flows = (rep["workforce_entries"] - rep["workforce_exits"]).iloc[1:].to_numpy()
+        assert np.array_equal(change, flows)
+    assert ts["workforce_entries"].sum() > 0 and ts["workforce_exits"].sum() > 0
+
+
+def test_money_identity(small_run):
+    ts = small_run.timeseries
+    by_source = ts[[f"spend_by_source.{s}" for s in SOURCES]].sum(axis=1)
+    np.testing.assert_allclose(ts["spend_total"], by_source, rtol=1e-12)
+    served = ts["served_hours"] > 0
+    np.testing.assert_allclose(ts.loc[served, "cost_per_service_hour"],
+                               ts.loc[served, "spend_total"] / ts.loc[served, "served_hours"])
+
+
+def test_served_by_provider_adds_up(small_run):
+    ts = small_run.timeseries
+    np.testing.assert_allclose(
+        ts["served_by_provider.worker"] + ts["served_by_provider.volunteer"],
+        ts["served_hours"], rtol=1e-9, atol=1e-6)
+    assert (ts["volunteer_hours"] == ts["served_by_provider.volunteer"]).all()
+
+
+def test_shares_in_unit_interval(small_run):
+    ts = small_run.timeseries
+    shares = [m.name for m in METRICS if m.unit == "share"]
+    assert len(shares) >= 10
+    for col in shares:
+        values = ts[col].dropna()
+        assert ((values >= 0) & (values <= 1)).all(), col
+
+
+def test_certified_total_is_sum_of_national_levels(small_run):
+    ts = small_run.timeseries
+    national = sum(ts[f"certified_by_level.{lv}"] for lv in ("assistant", "intermediate", "senior"))
+    assert (ts["certified_total"] == national).all()
+
+
+def test_exams_happen_in_exam_month_only(small_run, small):
+    ts = small_run.timeseries
+    months = ts["date"].str[5:].astype(int)
+    assert (ts.loc[months != small.workforce.exam.month, "exam_registrations"] == 0).all()
+    june = ts[(months == small.workforce.exam.month) & (ts["replicate"] == 0)]
+    years = june["date"].str[:4].astype(int)
+    base, growth = small.workforce.exam.registrations_base, small.workforce.exam.registration_growth
+    expected = [round(base * (1 + growth) ** (y - 2022)) for y in years]
+    assert june["exam_registrations"].tolist() == expected
+
+
+def test_registration_series_overrides_rule(small):
+    from simulation.model import SocialWorkModel
+
+    sc = load_scenario("tests/data/small.yaml",
+                       ["workforce.exam.registrations_series={2023: 999}"])
+    model = SocialWorkModel(sc, seed=1)
+    assert registrations_in(model, 2023) == 999
+    assert registrations_in(model, 2024) == round(400 * 1.1 ** 2)
+
+
+def test_same_seed_same_numbers_different_seed_differs(small):
+    a = run(small, seed=11).timeseries
+    b = run(small, seed=11).timeseries
+    c = run(small, seed=12).timeseries
+    assert a.to_csv(index=False) == b.to_csv(index=False)
+    assert a.to_csv(index=False) != c.to_csv(index=False)
+
+
+def test_replicates_differ_but_start_alike(small_run):
+    ts = small_run.timeseries
+    r0, r1 = (ts[ts.replicate == r].reset_index(drop=True) for r in (0, 1))
+    assert r0.loc[0, "social_workers_total"] == r1.loc[0, "social_workers_total"]
+    assert not r0["need_hours"].equals(r1["need_hours"])
+
+
+def test_stations_reach_target_by_deadline():
+    sc = load_scenario("tests/data/small.yaml", ["network.station_deadline=2023-06",
+                                                 "funding.sources.purchase.amount=2e7"])
+    ts = run(sc, seed=2).timeseries
+    assert ts.loc[ts.date == "2023-06", "station_coverage"].item() == 1.0
+    assert ts.loc[ts.date == "2022-12", "station_coverage"].item() < 1.0
+
+
+def test_no_money_no_new_stations():
+    sets = [f"funding.sources.{s}.amount=0" for s in SOURCES]
+    ts = run(load_scenario("tests/data/small.yaml", sets), seed=2).timeseries
+    assert ts["station_coverage"].iloc[-1] == ts["station_coverage"].iloc[0]
