@@ -29,6 +29,7 @@ __all__ = [
     "Volunteers",
     "Workforce",
     "YearMonth",
+    "describe_parameters",
     "param",
 ]
 
@@ -89,7 +90,7 @@ class Territory(Section):
 def _need(casework: float, group: float, support: float, share: float, src: str) -> Any:
     return Field(default_factory=lambda: GroupNeed(share=share, casework=casework, group=group,
                                                    support=support),
-                 description=f"need of this resident group ({src})")
+                 description="need of this resident group", json_schema_extra={"source": src})
 
 
 class GroupNeed(Section):
@@ -323,7 +324,7 @@ class FundingSource(Section):
 
 def _source(amount: float, growth: float, src: str) -> Any:
     return Field(default_factory=lambda: FundingSource(amount=amount, growth=growth),
-                 description=f"funding source ({src})")
+                 description="funding source", json_schema_extra={"source": src})
 
 
 class Sources(Section):
@@ -380,3 +381,38 @@ class Scenario(Section):
                 self.territory.communities + self.territory.villages) == 0:
             raise ValueError("community workers need communities or villages")
         return self
+
+
+def _bounds(info: Any) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for meta in info.metadata:
+        lo = getattr(meta, "ge", lo)
+        hi = getattr(meta, "le", hi)
+    return lo, hi
+
+
+def describe_parameters(model: type[BaseModel] = Scenario, value: BaseModel | None = None,
+                        prefix: str = "", inherited: str = "") -> list[dict[str, Any]]:
+    """Every leaf parameter: dotted path, value, unit, bounds, description and source.
+
+    Read by ``swsim validate --explain``, sweeps (bounds) and the report's appendix.
+    """
+    rows: list[dict[str, Any]] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        current = getattr(value, name) if value is not None else info.get_default(
+            call_default_factory=True)
+        ann = info.annotation
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            rows.extend(describe_parameters(ann, current, path + ".",
+                                            str(extra.get("source", inherited))))
+            continue
+        lo, hi = _bounds(info)
+        source = str(extra.get("source", ""))
+        if inherited and source == "assumption":  # a section's default carries its own source
+            source = inherited
+        rows.append({"path": path, "value": current, "unit": extra.get("unit", ""),
+                     "low": lo, "high": hi, "description": info.description or "",
+                     "source": source})
+    return rows

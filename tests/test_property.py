@@ -1,0 +1,143 @@
+"""Property: any mutation of a valid scenario either validates or raises ScenarioError."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulation.params import Scenario, ScenarioError
+from simulation.params.loader import SourceMap, apply_sets, validate_mapping
+
+VALID = Scenario().model_dump(mode="python")
+
+
+def _paths(d: dict, prefix: str = "") -> list[str]:
+    out = []
+    for k, v in d.items():
+        p = f"{prefix}.{k}" if prefix else str(k)
+        out.append(p)
+        if isinstance(v, dict):
+            out.extend(_paths(v, p))
+    return out
+
+
+PATHS = _paths(VALID)
+
+values = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(),
+                                                         max_size=2),
+    st.sampled_from(["2022-01", "1999-12", "2022-1", "", "0", "1e400"]),
+)
+
+
+def _set(d: dict, path: str, value) -> None:
+    *parents, last = path.split(".")
+    for p in parents:
+        d = d[p]
+    d[last] = value
+
+
+def _delete(d: dict, path: str) -> None:
+    *parents, last = path.split(".")
+    for p in parents:
+        d = d[p]
+    d.pop(last, None)
+
+
+@st.composite
+def mutations(draw):
+    data = copy.deepcopy(VALID)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["replace", "delete", "add", "scale"]))
+        path = draw(st.sampled_from(PATHS))
+        try:
+            if kind == "replace":
+                _set(data, path, draw(values))
+            elif kind == "delete":
+                _delete(data, path)
+            elif kind == "add":
+                _set(data, path.rsplit(".", 1)[0] + "." + draw(st.text(min_size=1, max_size=8))
+                     if "." in path else draw(st.text(min_size=1, max_size=8)), draw(values))
+            else:
+                node = data
+                for p in path.split(".")[:-1]:
+                    node = node[p]
+                old = node.get(path.split(".")[-1])
+                if isinstance(old, int | float) and not isinstance(old, bool):
+                    node[path.split(".")[-1]] = old * draw(st.floats(-3, 3))
+        except (KeyError, TypeError):
+            pass  # an earlier mutation removed or replaced a parent: keep what we have
+    return data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations())
+def test_mutated_scenario_validates_or_scenario_error(data):
+    try:
+        sc = validate_mapping(data, SourceMap())
+    except ScenarioError as exc:
+        assert exc.message and "Traceback" not in str(exc)
+        return
+    # whatever validated is a usable scenario: finite numbers, shares summing to one
+    assert isinstance(sc, Scenario)
+    for f in ("population", "districts"):
+        assert getattr(sc.territory, f) >= 1
+    assert math.isclose(sum(getattr(sc.residents, g).share for g in
+                            ("assistance", "elderly", "disabled", "children", "others")), 1.0,
+                        abs_tol=1e-6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(PATHS), st.text(max_size=15))
+def test_any_set_validates_or_scenario_error(path, raw):
+    try:
+        validate_mapping(apply_sets(VALID, [f"{path}={raw}"]), SourceMap())
+    except ScenarioError:
+        pass
+
+
+SMALL_DATA = None
+
+
+def _small_data() -> dict:
+    global SMALL_DATA
+    if SMALL_DATA is None:
+        from conftest import SMALL
+        from simulation.params import load_scenario
+
+        SMALL_DATA = load_scenario(SMALL, ["months=4"]).model_dump(mode="python")
+    return SMALL_DATA
+
+
+NUMERIC = [r for r in __import__("simulation.params.schema", fromlist=["x"]).describe_parameters()
+           if isinstance(r["value"], int | float) and not isinstance(r["value"], bool)
+           and r["low"] is not None and r["high"] is not None
+           and r["path"] not in ("months",) and not r["path"].startswith("territory.")
+           # people counts would build millions of agents: keep those to the small city's
+           and not (isinstance(r["value"], int) and r["high"] > 10_000)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(NUMERIC), st.floats(0, 1)), min_size=1, max_size=5))
+def test_in_bounds_scenarios_run(changes):
+    """Any in-bounds parameter values that validate also run without an error."""
+    from simulation.model import SocialWorkModel
+
+    data = copy.deepcopy(_small_data())
+    for row, u in changes:
+        lo, hi = float(row["low"]), min(float(row["high"]), 1e9)
+        value = lo + u * (hi - lo)
+        _set(data, row["path"], int(round(value)) if isinstance(row["value"], int) else value)
+    try:
+        sc = validate_mapping(data, SourceMap())
+    except ScenarioError:
+        return
+    model = SocialWorkModel(sc, seed=1)
+    model.run()
+    rec = model.records[-1]
+    assert rec["social_workers_total"] >= 0 and rec["backlog_hours"] >= 0
