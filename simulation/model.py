@@ -13,7 +13,7 @@ from . import outcomes
 from .agents import ResidentCohort, Station, VolunteerCohort
 from .params import Scenario
 from .processes import funding, service, stations, volunteers, workforce
-from .state import S, Flows, Ledger, WorkerTable, month_label
+from .state import Flows, Ledger, S, WorkerTable, month_label
 from .territory import build_places, build_units
 
 __all__ = ["RNG_STREAMS", "SocialWorkModel"]

@@ -108,6 +108,7 @@ def _small_data() -> dict:
     global SMALL_DATA
     if SMALL_DATA is None:
         from conftest import SMALL
+
         from simulation.params import load_scenario
 
         SMALL_DATA = load_scenario(SMALL, ["months=4"]).model_dump(mode="python")

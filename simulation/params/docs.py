@@ -1,0 +1,57 @@
+"""The parameter table (value, unit, bounds, source) as Markdown, from the schema.
+
+``python -m simulation.params.docs docs/calibration.md`` rewrites the table
+between the ``<!-- parameters:start -->`` and ``<!-- parameters:end -->`` markers,
+so the documented assumptions are always the declared ones.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..io import write_atomic
+from .schema import Scenario, describe_parameters
+
+__all__ = ["markdown_table", "update_file"]
+
+START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def markdown_table(scenario: Scenario | None = None) -> str:
+    """One row per parameter: path, value, unit, bounds, description, source."""
+    rows = describe_parameters(Scenario, scenario or Scenario())
+    lines = ["| parameter | value | unit | bounds | description | source |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        bounds = ("" if r["low"] is None and r["high"] is None
+                  else f"{_fmt(r['low'])} – {_fmt(r['high'])}")
+        lines.append(f"| `{r['path']}` | {_fmt(r['value'])} | {r['unit']} | {bounds} | "
+                     f"{r['description']} | {r['source']} |")
+    return "\n".join(lines) + "\n"
+
+
+def update_file(path: Path) -> bool:
+    """Rewrite the marked table in ``path``; True if it changed."""
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    new = f"{head}{START}\n{markdown_table()}{END}{tail}"
+    if new != text:
+        write_atomic(path, new)
+    return new != text
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        print(f"{arg}: {'updated' if update_file(Path(arg)) else 'up to date'}")
