@@ -8,13 +8,19 @@ Heavy libraries are imported only by the commands that need them.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .params import ScenarioError, load_scenario, shipped_scenarios
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "UsageError", "main"]
+
+#: further sub-commands, each a module exposing ``add_parser(subparsers)`` and
+#: ``main(args) -> int``; keep those modules light to import (heavy imports inside main)
+COMMANDS: dict[str, str] = {
+}
 
 KEY_METRICS = ("station_coverage", "room_coverage", "staffing_compliance", "social_workers_total",
                "certified_total", "community_worker_certified_share", "need_met_share",
@@ -67,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+", metavar="FILE")
     v.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE")
     sub.add_parser("list", help="list shipped scenarios")
+    e = sub.add_parser("explain", help="print every parameter of a scenario with unit, bounds "
+                       "and source (Markdown)")
+    e.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    e.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE")
+    for module in COMMANDS.values():
+        importlib.import_module(module).add_parser(sub)
     return p
 
 
@@ -81,6 +93,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for f in args.files:
         sc = load_scenario(f, args.sets)
         print(f"ok: {f} ({sc.name}, {sc.months} months from {sc.start})")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .params.docs import markdown_table
+
+    print(markdown_table(load_scenario(args.scenario, args.sets)), end="")
     return 0
 
 
@@ -119,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_list()
         if args.command == "validate":
             return _cmd_validate(args)
+        if args.command == "explain":
+            return _cmd_explain(args)
+        if args.command in COMMANDS:
+            return int(importlib.import_module(COMMANDS[args.command]).main(args))
         return _cmd_run(args)
     except (ScenarioError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,8 +9,7 @@ import pytest
 from simulation.cli import main
 from simulation.params import load_scenario
 
-DATA = Path(__file__).parent / "data"
-SMALL = DATA / "small.yaml"
+SMALL = Path(__file__).resolve().parent.parent / "scenarios" / "small_city.yaml"
 
 
 @pytest.fixture(scope="session")

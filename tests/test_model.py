@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SMALL
 
 from simulation import run
 from simulation.outcomes import METRICS, metric_names
@@ -122,7 +123,7 @@ def test_exams_happen_in_exam_month_only(small_run, small):
 def test_registration_series_overrides_rule(small):
     from simulation.model import SocialWorkModel
 
-    sc = load_scenario("tests/data/small.yaml",
+    sc = load_scenario(SMALL,
                        ["workforce.exam.registrations_series={2023: 999}"])
     model = SocialWorkModel(sc, seed=1)
     assert registrations_in(model, 2023) == 999
@@ -145,7 +146,7 @@ def test_replicates_differ_but_start_alike(small_run):
 
 
 def test_stations_reach_target_by_deadline():
-    sc = load_scenario("tests/data/small.yaml", ["network.station_deadline=2023-06",
+    sc = load_scenario(SMALL, ["network.station_deadline=2023-06",
                                                  "funding.sources.purchase.amount=2e7"])
     ts = run(sc, seed=2).timeseries
     assert ts.loc[ts.date == "2023-06", "station_coverage"].item() == 1.0
@@ -154,5 +155,5 @@ def test_stations_reach_target_by_deadline():
 
 def test_no_money_no_new_stations():
     sets = [f"funding.sources.{s}.amount=0" for s in SOURCES]
-    ts = run(load_scenario("tests/data/small.yaml", sets), seed=2).timeseries
+    ts = run(load_scenario(SMALL, sets), seed=2).timeseries
     assert ts["station_coverage"].iloc[-1] == ts["station_coverage"].iloc[0]
