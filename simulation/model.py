@@ -10,16 +10,18 @@ import mesa
 import numpy as np
 
 from . import outcomes
-from .agents import ResidentCohort, Station, VolunteerCohort
+from .agents import ResidentCohort, SocialWorker, Station, VolunteerCohort
 from .params import Scenario
-from .processes import funding, service, stations, volunteers, workforce
+from .processes import duties, funding, projects, service, stations, volunteers, workforce
+from .randomness import Draws
 from .state import Flows, Ledger, S, WorkerTable, month_label
 from .territory import build_places, build_units
 
 __all__ = ["RNG_STREAMS", "SocialWorkModel"]
 
-#: one independent random stream per process, spawned from the run's SeedSequence
-RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service")
+#: one independent random stream per process, spawned from the run's SeedSequence;
+#: append new streams at the end so existing ones keep their numbers
+RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service", "projects")
 
 
 class SocialWorkModel(mesa.Model):
@@ -35,22 +37,25 @@ class SocialWorkModel(mesa.Model):
         seq = np.random.SeedSequence([int(seed), int(replicate)])
         streams = dict(zip(RNG_STREAMS, seq.spawn(len(RNG_STREAMS)), strict=True))
         super().__init__(rng=np.random.default_rng(streams["mesa"]))
-        self.rngs = {k: np.random.default_rng(v) for k, v in streams.items() if k != "mesa"}
+        self.draws = {k: Draws(np.random.default_rng(v), scenario.deterministic)
+                      for k, v in streams.items() if k != "mesa"}
         self.params = scenario
         self.flows = Flows()
         self.ledger = Ledger()
         self.records: list[dict[str, float | int | str]] = []
 
         self.places = build_places(scenario)
-        self.units = build_units(scenario, self.places, self.rngs["territory"])
+        self.units = build_units(scenario, self.places, self.draws["territory"].rng)
         self.initial_started = self.units.status >= S["planned"]
         self.station_agents = [Station(self, r) for r in range(len(self.units))]
         self.workers = WorkerTable(capacity=scenario.workforce.talent_total
                                    + scenario.workforce.community_workers)
-        self.worker_agents = []
+        self.worker_agents: list[SocialWorker] = []
+        service.init(self)
         workforce.init(self)
         volunteers.init(self)
-        service.init(self)
+        projects.init(self)
+        duties.init(self)
         self.volunteer_agents = [VolunteerCohort(self, c)
                                  for c in range(self.places.n_communities)]
         self.resident_agents = [ResidentCohort(self, c) for c in range(self.places.n_communities)]
@@ -68,16 +73,25 @@ class SocialWorkModel(mesa.Model):
         y, m = self.date.split("-")
         return int(y), int(m)
 
+    def add_workers(self, n: int, **columns) -> np.ndarray:
+        """Append ``n`` people to the worker table, each with its SocialWorker agent."""
+        rows = self.workers.add(n, rank_key=self.draws["workforce"].uniform(n),
+                                level_since=self.steps, **columns)
+        self.worker_agents.extend(SocialWorker(self, int(r)) for r in rows)
+        return rows
+
     def step(self) -> None:
         """One month, processes in ODD order."""
         self.flows = Flows()
-        funding.open_month(self)        # budgets and commitments
-        workforce.step(self)            # ageing, exits, exams, certificates, graduates
+        funding.open_month(self)        # budgets, commitments, any cut in paid hours
+        workforce.step(self)            # ageing, exits, training, exams, graduates
         stations.roll_out(self)         # plan, build, contract units within budget
         stations.staff(self)            # fill posts, open staffed units
+        projects.step(self)             # social-organisation projects start and end
         volunteers.step(self)           # lapse, registration, activation
         service.step(self)              # need arises, is served, waits or is abandoned
-        funding.close_month(self)       # spend by source
+        duties.step(self)               # casework, supervision, CE duties per station
+        funding.close_month(self)       # spend by item and source
         self.record()
 
     def record(self) -> None:

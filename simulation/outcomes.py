@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .params import GROUPS, LEVELS, SOURCES
-from .state import S, T
+from .processes.duties import DUTIES
+from .processes.funding import COST_ITEMS
+from .state import EMPLOYERS, S, T
 
 if TYPE_CHECKING:
     from .model import SocialWorkModel
@@ -54,6 +56,12 @@ class Snapshot:
         return np.zeros((len(GROUPS), 3)) if value is None else value
 
     @cached_property
+    def employer_counts(self) -> np.ndarray:
+        w = self.m.workers
+        talent = self.alive & w.view("talent")
+        return np.bincount(w.view("employer")[talent], minlength=len(EMPLOYERS))
+
+    @cached_property
     def served(self) -> float:
         return float(self.flow("served").sum())
 
@@ -83,6 +91,16 @@ def _cw_certified_share(s: Snapshot) -> float:
     w = s.m.workers
     cw = s.alive & w.view("community_worker")
     return _share((cw & (w.view("level") >= 2)).sum(), cw.sum())
+
+
+def _duties(duty: str | None) -> Callable[[Snapshot], float]:
+    """Share of operating stations meeting one duty (or all of them)."""
+    def f(s: Snapshot) -> float:
+        op = s.m.duty_operating
+        met = s.m.duty_met
+        ok = np.logical_and.reduce([met[d] for d in DUTIES]) if duty is None else met[duty]
+        return _share((ok & op).sum(), op.sum())
+    return f
 
 
 def _group_flow(name: str, g: int) -> Callable[[Snapshot], float]:
@@ -127,6 +145,11 @@ LEVEL_ZH = {"staff": "社会工作员", "assistant": "助理社工师", "interme
             "senior": "高级社工师"}
 SOURCE_ZH = {"purchase": "政府购买服务", "reward_subsidy": "以奖代补", "assistance_share": "社会救助资金",
              "lottery": "彩票公益金", "charity": "慈善资金", "market_fees": "市场服务收费"}
+DUTY_ZH = {"casework": "个案工作", "supervision": "专业督导", "ce_hours": "继续教育"}
+EMPLOYER_ZH = {"purchase": "政府购买服务", "reassigned": "社区工作者调剂", "recruited": "公开招聘",
+               "social_org": "社会组织", "community": "社区", "other": "其他"}
+ITEM_ZH = {"salaries": "人员薪酬", "operating": "运营", "training": "培训", "projects": "项目",
+           "volume": "按服务量补贴"}
 GROUP_ZH = {"assistance": "社会救助对象", "elderly": "老年人", "disabled": "残疾人", "children": "儿童",
             "others": "其他居民"}
 
@@ -182,6 +205,26 @@ METRICS: list[Metric] = [
        lambda s: float(s.m.flows.served_by_provider.get("volunteer", 0.0))),
     _m("volunteers_coordinated", "Volunteers coordinated", "受协调志愿者", "people",
        lambda s: s.m.flows.volunteers_coordinated),
+    _m("served_by_provider.social_org", "Served by social-organisation projects", "社会组织项目服务",
+       "hours/month", lambda s: float(s.m.flows.served_by_provider.get("social_org", 0.0))),
+    _m("duties_compliance", "Stations meeting all duties", "履职达标率", "share",
+       _duties(None)),
+    *[_m(f"duties_compliance.{d}", f"Duty met: {d}", f"履职达标:{DUTY_ZH[d]}", "share", _duties(d))
+      for d in DUTIES],
+    *[_m(f"workers_by_employer.{e}", f"Workforce: {e}", f"人才:{EMPLOYER_ZH[e]}", "people",
+         (lambda k: lambda s: int(s.employer_counts[k]))(i)) for i, e in enumerate(EMPLOYERS)],
+    _m("trainings", "Person-trainings", "培训人次", "people/month", lambda s: s.m.flows.trainings),
+    *[_m(f"spend_by_item.{item}", f"Spending: {item}", f"支出:{ITEM_ZH[item]}", "yuan/month",
+         (lambda k: lambda s: float(s.m.flows.cost_by_item.get(k, 0.0)))(item))
+      for item in COST_ITEMS],
+    _m("funding_gap", "Spending above budget", "资金缺口", "yuan/month",
+       lambda s: max(0.0, float(s.spend.sum() - s.m.ledger.budget.sum()))),
+    _m("paid_hours_share", "Salaried hours paid for", "可支付工时比例", "share",
+       lambda s: s.m.ledger.service_factor),
+    _m("projects_running", "Social-organisation projects running", "在运行社会组织项目", "projects",
+       lambda s: len(s.m.project_end)),
+    _m("project_beneficiaries", "Project beneficiaries (cumulative)", "项目受益人数(累计)", "people",
+       lambda s: s.m.project_beneficiaries),
     *[_m(f"need_hours.{g}", f"New need: {g}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
          _group_flow("need", i)) for i, g in enumerate(GROUPS)],
     *[_m(f"served_hours.{g}", f"Served: {g}", f"已服务:{GROUP_ZH[g]}", "hours/month",

@@ -56,7 +56,9 @@ class WorkerTable:
         "alive": np.bool_, "talent": np.bool_, "community_worker": np.bool_,
         "level": np.int8, "employer": np.int8, "community": np.int32, "unit": np.int32,
         "age": np.float64, "level_since": np.int32, "rank_key": np.float64,
+        "trained_at": np.int32, "ce_hours": np.float64,
     }
+    NEVER = -(10**6)  # trained_at of someone never trained
 
     def __init__(self, capacity: int = 1024):
         self.n = 0
@@ -77,6 +79,7 @@ class WorkerTable:
         idx = np.arange(self.n, need)
         self.community[idx] = -1
         self.unit[idx] = -1
+        self.trained_at[idx] = self.NEVER
         self.alive[idx] = True
         for name, value in values.items():
             getattr(self, name)[idx] = value
@@ -132,6 +135,8 @@ class Ledger:
     budget: np.ndarray = field(default_factory=lambda: np.zeros(0))
     committed: float = 0.0
     spend: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: share of salaried staff hours the month's money pays for (< 1 only in a deficit)
+    service_factor: float = 1.0
 
     @property
     def headroom(self) -> float:
@@ -152,3 +157,5 @@ class Flows:
     wait_weighted: np.ndarray | None = None  # group: sum of served hours x months waited
     served_by_provider: dict[str, float] = field(default_factory=dict)
     volunteers_coordinated: float = 0.0
+    trainings: int = 0
+    cost_by_item: dict[str, float] = field(default_factory=dict)  # yuan this month

@@ -17,15 +17,18 @@ __all__ = [
     "LEVELS",
     "SERVICE_TYPES",
     "SOURCES",
+    "Duties",
     "Exam",
     "Funding",
     "FundingSource",
     "GroupNeed",
     "Network",
+    "Projects",
     "Residents",
     "Scenario",
     "Service",
     "Territory",
+    "Training",
     "Volunteers",
     "Workforce",
     "YearMonth",
@@ -174,6 +177,32 @@ class Exam(Section):
         return self
 
 
+class Training(Section):
+    capacity: int = param(5_000, "person-trainings/year", 0, 10_000_000,
+                          "training places per year (pre-job, supervision, continuing education)",
+                          "assumption scaled by population from Chongqing's ~12,000/yr (seed 003)")
+    cost_per_trainee: float = param(1_500.0, "yuan", 0.0, 1e6, "cost of one person-training",
+                                    "assumption")
+    hours_per_training: float = param(24.0, "hours", 0.0, 500.0,
+                                      "continuing-education hours one training gives", "assumption")
+    ce_hours_other: float = param(12.0, "hours/year", 0.0, 500.0,
+                                  "continuing-education hours workers arrange themselves",
+                                  "assumption")
+    staff_certificate_rate: float = param(
+        0.3, "share", 0.0, 1.0,
+        "share of trained uncertified people who earn Tianjin's staff certificate (社会工作员)",
+        "assumption; the local certificate is on the ladder (seed 000)")
+    pass_rate_boost: float = param(0.10, "probability", 0.0, 1.0,
+                                   "added to a trained registrant's pass probability",
+                                   "assumption (0-0.2)")
+    productivity_boost: float = param(0.10, "share", 0.0, 2.0,
+                                      "extra service hours of a trained worker", "assumption")
+    retention_effect: float = param(0.25, "share", 0.0, 1.0,
+                                    "cut in a trained worker's attrition hazard", "assumption")
+    effect_months: int = param(24, "months", 1, 240, "how long a training's effects last",
+                               "assumption")
+
+
 class Workforce(Section):
     talent_total: int = param(36_800, "people", 0, 50_000_000,
                               "social-work professionals (talent) at start", "seed 002")
@@ -211,6 +240,16 @@ class Workforce(Section):
     attrition_rate: float = param(0.12, "1/year", 0.0, 0.9,
                                   "yearly probability a worker leaves for other reasons",
                                   "assumption (range 0.10-0.25)")
+    reference_wage: float = param(6_500.0, "yuan/month", 1.0, 1e6,
+                                  "pay of comparable jobs; attrition is at its base rate when a "
+                                  "worker's salary equals it", "assumption")
+    pay_elasticity: float = param(1.0, "1", 0.0, 5.0,
+                                  "attrition hazard x (reference_wage / salary)^elasticity",
+                                  "assumption")
+    workload_elasticity: float = param(0.5, "1", 0.0, 5.0,
+                                       "attrition hazard x (1 + elasticity x excess workload), "
+                                       "workload = waiting need / capacity at the worker's unit",
+                                       "assumption")
     community_worker_turnover: float = param(0.08, "1/year", 0.0, 0.9,
                                              "yearly turnover of uncertified community workers "
                                              "(posts refilled uncertified)", "assumption")
@@ -225,6 +264,7 @@ class Workforce(Section):
                                         "share of graduates entering social work", "assumption")
     graduate_month: int = param(7, "month of year", 1, 12, "month graduates enter", "assumption")
     exam: Exam = Field(default_factory=Exam, description="the national exam and senior review")
+    training: Training = Field(default_factory=Training, description="training programmes")
 
     @model_validator(mode="after")
     def _consistent_stocks(self) -> Workforce:
@@ -283,6 +323,36 @@ class Network(Section):
     reassigned_time_share: float = param(0.5, "share", 0.0, 1.0,
                                          "share of a reassigned community worker's time given to "
                                          "the room", "assumption")
+
+
+class Duties(Section):
+    casework_cases: float = param(2.0, "cases/station/year", 0.0, 1_000.0,
+                                  "professional casework cases a station must complete",
+                                  "seed 001")
+    supervision_hours: float = param(30.0, "hours/station/year", 0.0, 10_000.0,
+                                     "supervision a station must give the projects in its area",
+                                     "seed 001")
+    ce_hours: float = param(30.0, "hours/worker/year", 0.0, 1_000.0,
+                            "continuing education each social worker must complete", "seed 001")
+    supervision_per_supervisor: float = param(
+        3.0, "hours/month", 0.0, 200.0,
+        "supervision one intermediate or senior station worker gives a month",
+        "assumption: supervision needs an intermediate or senior worker")
+
+
+class Projects(Section):
+    per_year: int = param(120, "projects/year", 0, 1_000_000,
+                          "social-organisation service projects funded per year (venture "
+                          "philanthropy)", "assumption; Jinnan funded 66 in two rounds (seed 004)")
+    cost_per_project: float = param(27_000.0, "yuan", 0.0, 1e9, "cost of one project",
+                                    "seed 004: 1.78 M yuan / 66 projects")
+    beneficiaries_per_project: float = param(317.0, "people", 0.0, 1e6,
+                                             "direct beneficiaries of one project",
+                                             "seed 004: 20,938 / 66 projects")
+    duration_months: int = param(12, "months", 1, 120, "how long a project runs", "assumption")
+    hours_per_month: float = param(40.0, "hours/month", 0.0, 10_000.0,
+                                   "group and support hours a project gives its community",
+                                   "assumption")
 
 
 class Volunteers(Section):
@@ -357,6 +427,10 @@ class Funding(Section):
                                      "operating cost of a station", "assumption")
     operating_room: float = param(20_000.0, "yuan/year", 0.0, 1e9,
                                   "operating cost of a room", "assumption")
+    payment_per_service_hour: float = param(
+        5.0, "yuan/hour", 0.0, 10_000.0,
+        "special funds paid to units by service volume (hours served by their workers)",
+        "assumption; seed 001 names special funds by service volume")
 
 
 class Scenario(Section):
@@ -367,6 +441,9 @@ class Scenario(Section):
     start: YearMonth = param("2022-01", "YYYY-MM", None, None, "first simulated month",
                              "seed 002 (Tianjin figures published 2022)")
     months: int = param(120, "months", 1, 1200, "months simulated", "assumption: 10 years")
+    deterministic: bool = Field(False, description="expected values instead of random draws "
+                                "(for docking tests and smooth comparisons)",
+                                json_schema_extra={"unit": "flag", "source": "run option"})
     territory: Territory = Field(default_factory=Territory, description="places and people")
     residents: Residents = Field(default_factory=Residents, description="need by resident group")
     workforce: Workforce = Field(default_factory=Workforce, description="social workers")
@@ -374,6 +451,9 @@ class Scenario(Section):
     volunteers: Volunteers = Field(default_factory=Volunteers, description="volunteers")
     funding: Funding = Field(default_factory=Funding, description="money by source and costs")
     service: Service = Field(default_factory=Service, description="service delivery")
+    duties: Duties = Field(default_factory=Duties, description="station duties (seed 001)")
+    projects: Projects = Field(default_factory=Projects,
+                               description="social-organisation projects")
 
     @model_validator(mode="after")
     def _community_workers_fit_talent(self) -> Scenario:

@@ -1,5 +1,5 @@
 """One module per process; each exposes ``step(model)`` (and ``init`` where it owns state)."""
 
-from . import funding, service, stations, volunteers, workforce
+from . import duties, funding, projects, service, stations, volunteers, workforce
 
-__all__ = ["funding", "service", "stations", "volunteers", "workforce"]
+__all__ = ["duties", "funding", "projects", "service", "stations", "volunteers", "workforce"]

@@ -1,11 +1,15 @@
-"""Funding: yearly budgets by source, commitments, and monthly spend.
+"""Funding: yearly budgets by source, commitments, shortfalls and monthly spend.
 
-Each source's yearly amount grows at its own rate from the start year. Spend
-is the month's actual cost (operating costs of contracted and operating units,
-salaries of staff employed by purchase or recruitment); it is charged to the
-sources in proportion to their budgets, so ``spend_total`` is the sum of
-``spend_by_source`` by construction. Money bites through ``ledger.headroom``:
-the stations process contracts new units and fills new posts only within it.
+Each source's yearly amount grows at its own rate from the start year. Costs
+are salaries of staff employed by purchase or recruitment (by level),
+operating costs of contracted and operating units, training places, running
+social-organisation projects and payments by service volume. Money bites in
+this order (issue 5): new posts stay unfilled and new projects unlaunched
+(stations/projects processes, within ``ledger.headroom``), units wait built but
+uncontracted (roll-out), and, if commitments still exceed the budget, salaried
+staff's hours are cut to what the money pays (``ledger.service_factor``).
+Spend is charged to the sources in proportion to their budgets, so
+``spend_total`` is the sum of ``spend_by_source`` by construction.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ import numpy as np
 
 from ..params import SOURCES
 from ..state import E, S
+from . import projects
 from .stations import STATION_TIERS
+from .workforce import salary_by_level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["monthly_budget", "monthly_cost", "open_month", "close_month"]
+__all__ = ["COST_ITEMS", "close_month", "monthly_budget", "open_month"]
+
+COST_ITEMS = ("salaries", "operating", "training", "projects", "volume")
 
 
 def monthly_budget(model: SocialWorkModel) -> np.ndarray:
@@ -33,22 +41,17 @@ def monthly_budget(model: SocialWorkModel) -> np.ndarray:
 
 
 def _salaries(model: SocialWorkModel) -> float:
-    f, w = model.params.funding, model.workers
-    salary = np.array([f.salary_none, f.salary_staff, f.salary_assistant,
-                       f.salary_intermediate, f.salary_senior])
+    w = model.workers
     employer, unit = w.view("employer"), w.view("unit")
-    paid = w.view("alive") & (unit >= 0) & ((employer == E["purchase"])
-                                             | (employer == E["recruited"]))
-    return float(salary[w.view("level")[paid]].sum())
+    paid = (unit >= 0) & ((employer == E["purchase"]) | (employer == E["recruited"]))
+    return float(salary_by_level(model)[w.view("level")[paid]].sum())
 
 
-def monthly_cost(model: SocialWorkModel) -> float:
-    """Actual cost this month, yuan: operating costs plus salaried staff."""
+def _operating(model: SocialWorkModel) -> float:
     f, u = model.params.funding, model.units
-    operating = np.array([f.operating_centre, f.operating_station, f.operating_station,
-                          f.operating_room, f.operating_room]) / 12.0
-    running = u.status >= S["contracted"]
-    return float(operating[u.tier[running]].sum()) + _salaries(model)
+    yearly = np.array([f.operating_centre, f.operating_station, f.operating_station,
+                       f.operating_room, f.operating_room])
+    return float(yearly[u.tier[u.status >= S["contracted"]]].sum()) / 12.0
 
 
 def _reserved(model: SocialWorkModel) -> float:
@@ -61,14 +64,31 @@ def _reserved(model: SocialWorkModel) -> float:
 
 
 def open_month(model: SocialWorkModel) -> None:
-    """Set this month's budget and what is already committed."""
-    model.ledger.budget = monthly_budget(model)
-    model.ledger.committed = monthly_cost(model) + _reserved(model)
+    """Set this month's budget, what is already committed, and any cut in paid hours."""
+    tr = model.params.workforce.training
+    ledger = model.ledger
+    ledger.budget = monthly_budget(model)
+    salaries = _salaries(model)
+    fixed = (_operating(model) + _reserved(model) + tr.capacity * tr.cost_per_trainee / 12.0
+             + projects.monthly_cost(model))
+    ledger.committed = fixed + salaries
+    budget = float(ledger.budget.sum())
+    ledger.service_factor = (1.0 if ledger.committed <= budget or salaries <= 0
+                             else float(np.clip((budget - fixed) / salaries, 0.0, 1.0)))
 
 
 def close_month(model: SocialWorkModel) -> None:
-    """Charge the month's cost to the sources in proportion to their budgets."""
-    cost = monthly_cost(model)
+    """Cost the month by item and charge it to the sources in proportion to their budgets."""
+    f, tr = model.params.funding, model.params.workforce.training
+    items = {
+        "salaries": _salaries(model) * model.ledger.service_factor,
+        "operating": _operating(model),
+        "training": model.flows.trainings * tr.cost_per_trainee,
+        "projects": projects.monthly_cost(model),
+        "volume": model.flows.served_by_provider.get("worker", 0.0) * f.payment_per_service_hour,
+    }
+    model.flows.cost_by_item = items
+    cost = sum(items.values())
     budget = model.ledger.budget
     total = budget.sum()
     weights = budget / total if total > 0 else np.full(len(budget), 1.0 / len(budget))

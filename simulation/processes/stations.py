@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..state import E, S, T
+from .workforce import salary_by_level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
@@ -109,9 +110,7 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     pool = pool[np.lexsort((w.rank_key[pool], -w.level[pool]))][: len(slots)]
     # posts beyond the social-organisation pool are filled by public recruitment
     recruits = len(slots) - len(pool)
-    salary = np.array([f.salary_none, f.salary_staff, f.salary_assistant,
-                       f.salary_intermediate, f.salary_senior])
-    cost = np.r_[salary[w.level[pool]], np.full(recruits, f.salary_none)]
+    cost = np.r_[salary_by_level(model)[w.level[pool]], np.full(recruits, f.salary_none)]
     # a post already counted when its unit was contracted costs nothing new
     new_cost = np.where(u.status[slots] == S["contracted"], 0.0, cost)
     limit = model.ledger.headroom if within_budget else np.inf
@@ -122,10 +121,9 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     w.employer[pool[:n_pool]] = E["purchase"]
     n_new = fundable - n_pool
     if n_new > 0:
-        from .workforce import add_people  # the workforce owns how people are created
-        rows = add_people(model, n_new, talent=True, employer=E["recruited"],
-                          unit=slots[n_pool:], age=model.params.workforce.entrant_age)
-        model.flows.entries += len(rows)
+        model.add_workers(n_new, talent=True, employer=E["recruited"], unit=slots[n_pool:],
+                          age=model.params.workforce.entrant_age)
+        model.flows.entries += n_new
 
 
 def _reassign_room_staff(model: SocialWorkModel) -> None:

@@ -23,21 +23,21 @@ def init(model: SocialWorkModel) -> None:
     v = model.params.volunteers
     people = model.places.population.sum(axis=1)
     model.volunteers_registered = np.round(people * v.registered_share).astype(np.int64)
-    model.volunteers_active = np.zeros_like(model.volunteers_registered)
     _activate(model)
 
 
 def _activate(model: SocialWorkModel) -> None:
-    v, rng = model.params.volunteers, model.rngs["volunteers"]
-    model.volunteers_active = rng.binomial(model.volunteers_registered, v.active_share)
+    v = model.params.volunteers
+    model.volunteers_active = model.draws["volunteers"].binomial(model.volunteers_registered,
+                                                                 v.active_share)
 
 
 def step(model: SocialWorkModel) -> None:
     """One month: lapses, new registrations, who is active."""
-    v, rng = model.params.volunteers, model.rngs["volunteers"]
+    v, draws = model.params.volunteers, model.draws["volunteers"]
     reg = model.volunteers_registered
     lapse_p = 1.0 - (1.0 - v.lapse_rate) ** (1.0 / 12.0)
     people = model.places.population.sum(axis=1)
-    reg -= rng.binomial(reg, lapse_p)
-    reg += rng.poisson(people * v.recruitment_rate / 12.0)
+    reg -= draws.binomial(reg, lapse_p)
+    reg += np.rint(draws.poisson(people * v.recruitment_rate / 12.0)).astype(np.int64)
     _activate(model)

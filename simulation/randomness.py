@@ -1,0 +1,61 @@
+"""Random draws, or their expected values in deterministic mode.
+
+Every process draws through one of these, each wrapping its own
+``numpy.random.Generator`` spawned from the run's ``SeedSequence``. With
+``deterministic=True`` (scenario key ``deterministic``) counts become their
+rounded expected values and selections take exactly the expected number of
+people, highest probability first (ties by each person's fixed rank key), so
+the model can be docked against closed-form cohort calculations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Draws"]
+
+
+class Draws:
+    """Sampling (or expected values) for one process."""
+
+    def __init__(self, rng: np.random.Generator, deterministic: bool = False):
+        self.rng = rng
+        self.deterministic = deterministic
+
+    def binomial(self, n, p) -> np.ndarray | int:
+        """Successes out of ``n`` trials of probability ``p``."""
+        if self.deterministic:
+            out = np.rint(np.asarray(n, dtype=float) * p).astype(np.int64)
+            return int(out) if out.ndim == 0 else out
+        out = self.rng.binomial(n, p)
+        return int(out) if np.ndim(out) == 0 else out
+
+    def poisson(self, lam: np.ndarray) -> np.ndarray:
+        """Counts with mean ``lam`` (expected values, unrounded, when deterministic)."""
+        return np.asarray(lam, dtype=float).copy() if self.deterministic else self.rng.poisson(lam)
+
+    def select(self, p: np.ndarray, key: np.ndarray) -> np.ndarray:
+        """Boolean mask: each item is selected with probability ``p``."""
+        if not self.deterministic:
+            return self.rng.random(len(p)) < p
+        k = int(np.rint(float(np.sum(p))))
+        mask = np.zeros(len(p), dtype=bool)
+        if k:
+            mask[np.lexsort((key, -p))[:k]] = True
+        return mask
+
+    def choose(self, pool: np.ndarray, k: int, key: np.ndarray) -> np.ndarray:
+        """``k`` distinct items of ``pool`` (at most all of them), in pool order."""
+        k = min(int(k), len(pool))
+        if self.deterministic:
+            picked = pool[np.argsort(key[pool], kind="stable")[:k]]
+        else:
+            picked = self.rng.choice(pool, size=k, replace=False)
+        return np.sort(picked)
+
+    def normal(self, mean: float, sd: float, n: int) -> np.ndarray:
+        return np.full(n, float(mean)) if self.deterministic else self.rng.normal(mean, sd, n)
+
+    def uniform(self, n: int) -> np.ndarray:
+        """Uniform [0, 1) numbers for keys and shares (drawn in both modes)."""
+        return self.rng.random(n)
