@@ -70,7 +70,7 @@ def mutations(draw):
                 old = node.get(path.split(".")[-1])
                 if isinstance(old, int | float) and not isinstance(old, bool):
                     node[path.split(".")[-1]] = old * draw(st.floats(-3, 3))
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             pass  # an earlier mutation removed or replaced a parent: keep what we have
     return data
 
