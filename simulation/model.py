@@ -21,7 +21,7 @@ __all__ = ["RNG_STREAMS", "SocialWorkModel"]
 
 #: one independent random stream per process, spawned from the run's SeedSequence;
 #: append new streams at the end so existing ones keep their numbers
-RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service", "projects")
+RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service", "projects", "funding")
 
 
 class SocialWorkModel(mesa.Model):
@@ -56,6 +56,7 @@ class SocialWorkModel(mesa.Model):
         volunteers.init(self)
         projects.init(self)
         duties.init(self)
+        funding.init(self)
         self.volunteer_agents = [VolunteerCohort(self, c)
                                  for c in range(self.places.n_communities)]
         self.resident_agents = [ResidentCohort(self, c) for c in range(self.places.n_communities)]

@@ -135,6 +135,10 @@ class Exam(Section):
     registration_growth: float = param(0.10, "1/year", -0.5, 2.0,
                                        "yearly growth of registrations",
                                        "assumption; seed 004 reports +66% year on year in 2025")
+    max_registrations_share: float = param(
+        0.005, "share of population/year", 0.0, 0.1,
+        "ceiling on yearly registrations (growth saturates there)",
+        "assumption; 2025: Guangxi > 54,000, Gansu 37,483, i.e. ~0.1-0.15% of population (seed 004)")
     incentive_multiplier: float = param(1.0, "factor", 1.0, 20.0,
                                         "one-off jump in registrations from an incentive policy",
                                         "seed 002: Guang'an 84 -> 629 (x7.5) in one year")
@@ -188,6 +192,10 @@ class Training(Section):
     ce_hours_other: float = param(12.0, "hours/year", 0.0, 500.0,
                                   "continuing-education hours workers arrange themselves",
                                   "assumption")
+    exam_prep_share: float = param(0.4, "share", 0.0, 1.0,
+                                   "share of places given as exam preparation to people who "
+                                   "could sit the next exam (community workers first)",
+                                   "assumption")
     staff_certificate_rate: float = param(
         0.3, "share", 0.0, 1.0,
         "share of trained uncertified people who earn Tianjin's staff certificate (社会工作员)",
@@ -390,10 +398,15 @@ class FundingSource(Section):
     amount: float = param(0.0, "yuan/year", 0.0, 1e13, "yearly amount in the first year",
                           "assumption")
     growth: float = param(0.0, "1/year", -0.9, 2.0, "yearly growth of the amount", "assumption")
+    volatility: float = param(0.0, "1", 0.0, 2.0,
+                              "year-to-year spread of the amount: each year it is multiplied "
+                              "by a lognormal factor of mean 1 and this standard deviation",
+                              "assumption: budgets are steadier than charity and lottery money")
 
 
-def _source(amount: float, growth: float, src: str) -> Any:
-    return Field(default_factory=lambda: FundingSource(amount=amount, growth=growth),
+def _source(amount: float, growth: float, src: str, volatility: float = 0.0) -> Any:
+    return Field(default_factory=lambda: FundingSource(amount=amount, growth=growth,
+                                                       volatility=volatility),
                  description="funding source", json_schema_extra={"source": src})
 
 
@@ -404,10 +417,12 @@ class Sources(Section):
         20e6, 0.0, "assumption; Chongqing 70 M yuan/yr, seed 003")
     assistance_share: FundingSource = _source(
         10e6, 0.02, "assumption; 1% of social-assistance funds in Chongqing, seed 003")
-    lottery: FundingSource = _source(15e6, 0.0, "assumption; lottery funds named in seed 001")
+    lottery: FundingSource = _source(15e6, 0.0, "assumption; lottery funds named in seed 001",
+                                     volatility=0.15)
     charity: FundingSource = _source(
-        10e6, 0.05, "assumption; Chongqing > 100 M yuan in 2019, seed 003")
-    market_fees: FundingSource = _source(5e6, 0.05, "assumption; Chongqing ~25 M yuan 2019, seed 003")
+        10e6, 0.05, "assumption; Chongqing > 100 M yuan in 2019, seed 003", volatility=0.3)
+    market_fees: FundingSource = _source(5e6, 0.05, "assumption; Chongqing ~25 M yuan 2019, seed 003",
+                                         volatility=0.2)
 
 
 class Funding(Section):

@@ -27,17 +27,31 @@ from .workforce import salary_by_level
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["COST_ITEMS", "close_month", "monthly_budget", "open_month"]
+__all__ = ["COST_ITEMS", "close_month", "init", "monthly_budget", "open_month"]
 
 COST_ITEMS = ("salaries", "operating", "training", "projects", "volume")
 
 
+def init(model: SocialWorkModel) -> None:
+    """Draw each source's yearly shocks once: lognormal factors of mean 1 (deterministic: 1)."""
+    src, months = model.params.funding.sources, model.params.months
+    years = months // 12 + 2
+    draws = model.draws["funding"]
+    sd = np.array([getattr(src, s).volatility for s in SOURCES])
+    sigma = np.sqrt(np.log1p(sd ** 2))
+    z = np.zeros((years, len(SOURCES))) if draws.deterministic else draws.rng.standard_normal(
+        (years, len(SOURCES)))
+    model.funding_shocks = np.exp(sigma * z - sigma ** 2 / 2)
+    model.funding_shocks[0] = 1.0  # the first year's amounts are the scenario's
+
+
 def monthly_budget(model: SocialWorkModel) -> np.ndarray:
-    """Budget by source this month, yuan (yearly amount / 12, grown yearly)."""
+    """Budget by source this month, yuan (yearly amount / 12, grown and shocked yearly)."""
     src = model.params.funding.sources
-    years = model.year_month[0] - int(model.params.start[:4])
-    return np.array([getattr(src, s).amount * (1.0 + getattr(src, s).growth) ** years / 12.0
+    years = max(model.year_month[0] - int(model.params.start[:4]), 0)
+    base = np.array([getattr(src, s).amount * (1.0 + getattr(src, s).growth) ** years
                      for s in SOURCES])
+    return base * model.funding_shocks[min(years, len(model.funding_shocks) - 1)] / 12.0
 
 
 def _salaries(model: SocialWorkModel) -> float:

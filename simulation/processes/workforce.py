@@ -130,8 +130,9 @@ def _exits(model: SocialWorkModel) -> None:
 
 
 def _train(model: SocialWorkModel) -> None:
-    """This month's share of the yearly training places, to those most in need of CE hours:
-    unit staff first, then community workers, then the rest of the workforce."""
+    """This month's share of the yearly training places: ``exam_prep_share`` as exam
+    preparation for people below intermediate level (community workers first), the rest
+    as continuing education to those with fewest CE hours (unit staff first)."""
     tr, w = model.params.workforce.training, model.workers
     _, month = model.year_month
     places = tr.capacity * month // 12 - tr.capacity * (month - 1) // 12
@@ -141,9 +142,15 @@ def _train(model: SocialWorkModel) -> None:
     candidates = np.flatnonzero(w.view("alive") & (w.view("talent") | w.view("community_worker")))
     if places <= 0 or not len(candidates):
         return
-    tier = np.where(w.unit[candidates] >= 0, 0, np.where(w.community_worker[candidates], 1, 2))
-    order = np.lexsort((w.rank_key[candidates], w.ce_hours[candidates], tier))
-    chosen = candidates[order[:places]]
+    fresh = (model.steps - w.trained_at[candidates]) > tr.effect_months
+    prep = fresh & (w.level[candidates] <= ASSISTANT)
+    prep_order = np.lexsort((w.rank_key[candidates], ~w.community_worker[candidates], ~prep))
+    n_prep = min(int(round(places * tr.exam_prep_share)), int(prep.sum()))
+    chosen = candidates[prep_order[:n_prep]]
+    rest = np.setdiff1d(candidates, chosen, assume_unique=True)
+    tier = np.where(w.unit[rest] >= 0, 0, np.where(w.community_worker[rest], 1, 2))
+    order = np.lexsort((w.rank_key[rest], w.ce_hours[rest], tier))
+    chosen = np.r_[chosen, rest[order[: places - n_prep]]]
     w.trained_at[chosen] = model.steps
     w.ce_hours[chosen] += tr.hours_per_training
     model.flows.trainings += len(chosen)
@@ -163,7 +170,7 @@ def registrations_in(model: SocialWorkModel, year: int) -> int:
     r = ex.registrations_base * (1.0 + ex.registration_growth) ** (year - start_year)
     if ex.incentive_year is not None and year >= ex.incentive_year:
         r *= ex.incentive_multiplier
-    return int(round(r))
+    return int(round(min(r, ex.max_registrations_share * model.params.territory.population)))
 
 
 def _sit_exam(model: SocialWorkModel, year: int) -> None:
