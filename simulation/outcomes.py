@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .params import GROUPS, LEVELS, SOURCES
+from .params import GROUPS, LEVELS, SERVICE_TYPES, SOURCES
 from .processes.duties import DUTIES
 from .processes.funding import COST_ITEMS
 from .state import EMPLOYERS, S, T
@@ -145,6 +145,7 @@ LEVEL_ZH = {"staff": "社会工作员", "assistant": "助理社工师", "interme
             "senior": "高级社工师"}
 SOURCE_ZH = {"purchase": "政府购买服务", "reward_subsidy": "以奖代补", "assistance_share": "社会救助资金",
              "lottery": "彩票公益金", "charity": "慈善资金", "market_fees": "市场服务收费"}
+TYPE_ZH = {"casework": "个案工作", "group": "小组与社区工作", "support": "简易支持"}
 DUTY_ZH = {"casework": "个案工作", "supervision": "专业督导", "ce_hours": "继续教育"}
 EMPLOYER_ZH = {"purchase": "政府购买服务", "reassigned": "社区工作者调剂", "recruited": "公开招聘",
                "social_org": "社会组织", "community": "社区", "other": "其他"}
@@ -225,6 +226,12 @@ METRICS: list[Metric] = [
        lambda s: len(s.m.project_end)),
     _m("project_beneficiaries", "Project beneficiaries (cumulative)", "项目受益人数(累计)", "people",
        lambda s: s.m.project_beneficiaries),
+    *[_m(f"served_by_type.{t}", f"Served: {t}", f"已服务:{TYPE_ZH[t]}", "hours/month",
+         (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
+      for i, t in enumerate(SERVICE_TYPES)],
+    *[_m(f"backlog_by_type.{t}", f"Backlog: {t}", f"积压需求:{TYPE_ZH[t]}", "hours",
+         (lambda k: lambda s: float(s.m.backlog[:, :, k].sum()))(i))
+      for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"need_hours.{g}", f"New need: {g}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
          _group_flow("need", i)) for i, g in enumerate(GROUPS)],
     *[_m(f"served_hours.{g}", f"Served: {g}", f"已服务:{GROUP_ZH[g]}", "hours/month",

@@ -3,8 +3,8 @@
 Every process draws through one of these, each wrapping its own
 ``numpy.random.Generator`` spawned from the run's ``SeedSequence``. With
 ``deterministic=True`` (scenario key ``deterministic``) counts become their
-rounded expected values and selections take exactly the expected number of
-people, highest probability first (ties by each person's fixed rank key), so
+rounded expected values and selections take the expected number of people by
+systematic sampling in the order of each person's fixed rank key, so
 the model can be docked against closed-form cohort calculations.
 """
 
@@ -34,14 +34,28 @@ class Draws:
         """Counts with mean ``lam`` (expected values, unrounded, when deterministic)."""
         return np.asarray(lam, dtype=float).copy() if self.deterministic else self.rng.poisson(lam)
 
-    def select(self, p: np.ndarray, key: np.ndarray) -> np.ndarray:
-        """Boolean mask: each item is selected with probability ``p``."""
+    def select(self, p: np.ndarray, key: np.ndarray, strata: np.ndarray | None = None
+               ) -> np.ndarray:
+        """Boolean mask: each item is selected with probability ``p``.
+
+        Deterministic: systematic sampling along the items in ``key`` order within each
+        stratum, which picks round(sum p) items per stratum and spreads the picks in
+        proportion to each item's ``p`` (rather than always taking the highest-p items)."""
         if not self.deterministic:
             return self.rng.random(len(p)) < p
-        k = int(np.rint(float(np.sum(p))))
+        p = np.asarray(p, dtype=float)
+        groups = np.zeros(len(p), dtype=np.int64) if strata is None else np.asarray(strata)
+        order = np.lexsort((key, groups))
+        cum = np.cumsum(p[order])
+        g = groups[order]
+        start = np.r_[True, g[1:] != g[:-1]]
+        # restart the running sum at each stratum
+        offset = np.maximum.accumulate(np.where(start, np.r_[0.0, cum[:-1]], 0.0))
+        cum = cum - offset
+        before = cum - p[order]
+        picked = np.floor(cum + 0.5) - np.floor(before + 0.5) > 0
         mask = np.zeros(len(p), dtype=bool)
-        if k:
-            mask[np.lexsort((key, -p))[:k]] = True
+        mask[order[picked]] = True
         return mask
 
     def choose(self, pool: np.ndarray, k: int, key: np.ndarray) -> np.ndarray:

