@@ -136,4 +136,4 @@ class ResidentCohort(mesa.Agent):
     @property
     def backlog_hours(self) -> float:
         """Need hours of this community waiting for service."""
-        return float(self.model.backlog[self.community].sum())
+        return float(self.model.backlog[:, self.community].sum())

@@ -230,7 +230,7 @@ METRICS: list[Metric] = [
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"backlog_by_type.{t}", f"Backlog: {t}", f"积压需求:{TYPE_ZH[t]}", "hours",
-         (lambda k: lambda s: float(s.m.backlog[:, :, k].sum()))(i))
+         (lambda k: lambda s: float(s.m.backlog[k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"need_hours.{g}", f"New need: {g}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
          _group_flow("need", i)) for i, g in enumerate(GROUPS)],
@@ -239,7 +239,7 @@ METRICS: list[Metric] = [
     *[_m(f"need_met_share.{g}", f"Need met: {g}", f"需求满足率:{GROUP_ZH[g]}", "share",
          _group_met(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"backlog_hours.{g}", f"Backlog: {g}", f"积压需求:{GROUP_ZH[g]}", "hours",
-         (lambda k: lambda s: float(s.m.backlog[:, k].sum()))(i)) for i, g in enumerate(GROUPS)],
+         (lambda k: lambda s: float(s.m.backlog[:, :, k].sum()))(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"mean_wait_months.{g}", f"Mean wait: {g}", f"平均等待:{GROUP_ZH[g]}", "months",
          _group_wait(i)) for i, g in enumerate(GROUPS)],
 ]

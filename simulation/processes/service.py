@@ -39,15 +39,16 @@ CASEWORK, GROUPWORK, SUPPORT = range(3)
 
 def init(model: SocialWorkModel) -> None:
     sv = model.params.service
-    shape = (model.places.n_communities, len(GROUPS), len(SERVICE_TYPES), sv.max_wait_months + 1)
-    model.backlog = np.zeros(shape)
+    n_c = model.places.n_communities
+    # type-major layout: each service type's backlog (community x group x age) is contiguous
+    model.backlog = np.zeros((len(SERVICE_TYPES), n_c, len(GROUPS), sv.max_wait_months + 1))
     r = model.params.residents
-    rates = np.array([[getattr(getattr(r, g), t) for t in SERVICE_TYPES] for g in GROUPS])
+    rates = np.array([[getattr(getattr(r, g), t) for g in GROUPS] for t in SERVICE_TYPES])
     model.request_hours = np.array([sv.casework_hours_per_case, sv.group_hours_per_request,
                                     sv.support_hours_per_request])
-    # expected requests per month by community, group and type
-    model.request_rate = (model.places.population[:, :, None] * rates[None, :, :] / 1000.0
-                          / model.request_hours[None, None, :])
+    # expected requests per month by type, community and group
+    model.request_rate = (model.places.population[None, :, :] * rates[:, None, :] / 1000.0
+                          / model.request_hours[:, None, None])
     model.unit_workload = np.ones(len(model.units))
     model.unit_casework_hours = np.zeros(len(model.units))
 
@@ -60,6 +61,28 @@ def serve_fifo(backlog: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     served_age = np.clip(capacity[:, None] - older, 0.0, by_age)
     frac = np.divide(served_age, by_age, out=np.zeros_like(by_age), where=by_age > 0)
     return backlog * frac[:, None, :]
+
+
+class Tally:
+    """Hours served this month by group and type, and served hours x months waited."""
+
+    def __init__(self, n_types: int, n_groups: int, n_ages: int):
+        self.served = np.zeros((n_groups, n_types))
+        self.wait = np.zeros(n_groups)
+        self.ages = np.arange(n_ages)
+
+    def serve(self, B: np.ndarray, t: int, cap: np.ndarray) -> None:
+        """Serve type ``t`` of backlog ``B`` in place with ``cap`` hours per community,
+        touching only the communities that have capacity."""
+        rows = np.flatnonzero(cap > 0)
+        if not len(rows):
+            return
+        block = B[t, rows]
+        served = serve_fifo(block, cap[rows])
+        B[t, rows] = np.maximum(block - served, 0.0)  # clear float dust below zero
+        by_group_age = served.sum(axis=0)
+        self.served[:, t] += by_group_age.sum(axis=1)
+        self.wait += by_group_age @ self.ages
 
 
 def _unit_hours(model: SocialWorkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,21 +105,21 @@ def _unit_hours(model: SocialWorkModel) -> tuple[np.ndarray, np.ndarray, np.ndar
             np.bincount(unit[on], share, n))
 
 
-def _serve_level(B: np.ndarray, caps: tuple[np.ndarray, np.ndarray, np.ndarray],
+def _serve_level(B: np.ndarray, tally: Tally, caps: tuple[np.ndarray, np.ndarray, np.ndarray],
                  area: np.ndarray | None, types: tuple[int, ...] = (CASEWORK, GROUPWORK, SUPPORT)
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 ) -> tuple[float, float, np.ndarray]:
     """Serve backlog ``B`` in place with (professional, other, volunteer) hours given per
     community (``area`` None) or per station area, shared over its communities in
-    proportion to what waits. Returns hours served (community x group x type x age),
-    volunteer hours used and casework hours used, per capacity holder."""
+    proportion to what waits. Returns total hours served, volunteer hours used, and
+    casework hours used per capacity holder."""
     prof, other, vol = (c.astype(float) for c in caps)
-    served = np.zeros_like(B)
     left_work, left_vol = prof, vol
-    vol_used = casework_used = np.zeros_like(prof)
+    casework_used = np.zeros_like(prof)
+    total = vol_total = 0.0
     for t in types:
         if t == GROUPWORK or (t == SUPPORT and GROUPWORK not in types):
             left_work = left_work + other
-        waiting = B[:, :, t, :].sum(axis=(1, 2))
+        waiting = B[t].sum(axis=(1, 2))
         cap = left_work + (left_vol if t == SUPPORT else 0.0)
         if area is None:
             used = np.minimum(cap, waiting)
@@ -106,16 +129,16 @@ def _serve_level(B: np.ndarray, caps: tuple[np.ndarray, np.ndarray, np.ndarray],
             used = np.minimum(cap, wait_area)
             cap_c = waiting * np.divide(used, wait_area, out=np.zeros_like(used),
                                         where=wait_area > 0)[area]
-        served[:, :, t, :] = serve_fifo(B[:, :, t, :], cap_c)
+        tally.serve(B, t, cap_c)
+        total += float(used.sum())
         if t == CASEWORK:
             casework_used = used
         if t == SUPPORT:
-            vol_used = np.minimum(used, left_vol)
-            used = used - vol_used
+            by_vol = np.minimum(used, left_vol)
+            vol_total += float(by_vol.sum())
+            used = used - by_vol
         left_work = left_work - used
-    B -= served
-    np.maximum(B, 0.0, out=B)  # clear float dust below zero
-    return served, vol_used, casework_used
+    return total, vol_total, casework_used
 
 
 def _workload(need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -128,24 +151,24 @@ def _workload(need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
 def step(model: SocialWorkModel) -> None:
     """One month of need, service and waiting."""
     sc, B, fl = model.params, model.backlog, model.flows
-    abandoned = B[..., -1].copy()
-    B[..., 1:] = B[..., :-1].copy()
-    new = model.draws["service"].poisson(model.request_rate) * model.request_hours
+    fl.abandoned = B[..., -1].sum(axis=1).T
+    B[..., 1:] = B[..., :-1]
+    new = model.draws["service"].poisson(model.request_rate) * model.request_hours[:, None, None]
     B[..., 0] = new
-    fl.need, fl.abandoned = new.sum(axis=0), abandoned.sum(axis=0)
+    fl.need = new.sum(axis=1).T
 
     prof, other, fte = _unit_hours(model)
     places, n_units = model.places, len(model.units)
-    first_room = n_units - places.n_communities
+    room = slice(n_units - places.n_communities, None)
     st = slice(sc.territory.districts, sc.territory.districts + places.n_areas)
     ratio, hours = sc.volunteers.coordination_ratio, sc.volunteers.hours_per_active
     active = model.volunteers_active.astype(float)
-    room = slice(first_room, None)
+    tally = Tally(*B.shape[:1], B.shape[2], B.shape[3])
 
-    need_c = new.sum(axis=(1, 2))
+    need_c = new.sum(axis=(0, 2))
     model.unit_workload[room] = _workload(need_c, prof[room] + other[room])
     vol_room = np.minimum(active, ratio * fte[room])
-    s1, v1, c1 = _serve_level(B, (prof[room], other[room], vol_room * hours), None)
+    h1, v1, c1 = _serve_level(B, tally, (prof[room], other[room], vol_room * hours), None)
 
     # a station carries its area's need beyond what its rooms could take
     room_cap = np.bincount(places.comm_area, prof[room] + other[room], places.n_areas)
@@ -153,18 +176,14 @@ def step(model: SocialWorkModel) -> None:
     model.unit_workload[st] = _workload(np.maximum(need_area - room_cap, 0.0), prof[st] + other[st])
     spare = np.bincount(places.comm_area, active - vol_room, places.n_areas)
     vol_station = np.minimum(spare, ratio * fte[st])
-    s2, v2, c2 = _serve_level(B, (prof[st], other[st], vol_station * hours), places.comm_area)
+    h2, v2, c2 = _serve_level(B, tally, (prof[st], other[st], vol_station * hours),
+                              places.comm_area)
     model.unit_casework_hours[:] = 0.0
     model.unit_casework_hours[room], model.unit_casework_hours[st] = c1, c2
 
     zero = np.zeros(places.n_communities)
-    s3, _, _ = _serve_level(B, (zero, model.project_hours, zero), None, (GROUPWORK, SUPPORT))
+    h3, _, _ = _serve_level(B, tally, (zero, model.project_hours, zero), None, (GROUPWORK, SUPPORT))
 
-    served = s1 + s2 + s3
-    fl.served = served.sum(axis=(0, 3))
-    fl.wait_weighted = (served * np.arange(B.shape[-1])).sum(axis=(0, 2, 3))
-    volunteer = float(v1.sum() + v2.sum())
-    projects = float(s3.sum())
-    fl.served_by_provider = {"worker": float(s1.sum() + s2.sum()) - volunteer,
-                             "volunteer": volunteer, "social_org": projects}
+    fl.served, fl.wait_weighted = tally.served, tally.wait
+    fl.served_by_provider = {"worker": h1 + h2 - v1 - v2, "volunteer": v1 + v2, "social_org": h3}
     fl.volunteers_coordinated = float(vol_room.sum() + vol_station.sum())

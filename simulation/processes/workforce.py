@@ -152,15 +152,18 @@ def _train(model: SocialWorkModel) -> None:
     candidates = np.flatnonzero(w.view("alive") & (w.view("talent") | w.view("community_worker")))
     if places <= 0 or not len(candidates):
         return
+    key = w.rank_key[candidates]  # in [0, 1): breaks ties, never reorders the priorities
     fresh = (model.steps - w.trained_at[candidates]) > tr.effect_months
     prep = fresh & (w.level[candidates] <= ASSISTANT)
-    prep_order = np.lexsort((w.rank_key[candidates], ~w.community_worker[candidates], ~prep))
     n_prep = min(int(round(places * tr.exam_prep_share)), int(prep.sum()))
-    chosen = candidates[prep_order[:n_prep]]
-    rest = np.setdiff1d(candidates, chosen, assume_unique=True)
-    tier = np.where(w.unit[rest] >= 0, 0, np.where(w.community_worker[rest], 1, 2))
-    order = np.lexsort((w.rank_key[rest], w.ce_hours[rest], tier))
-    chosen = np.r_[chosen, rest[order[: places - n_prep]]]
+    prep_score = np.where(prep, np.where(w.community_worker[candidates], 0.0, 1.0), 2.0) + key
+    taken = _smallest(prep_score, n_prep)
+    tier = np.where(w.unit[candidates] >= 0, 0, np.where(w.community_worker[candidates], 1, 2))
+    # CE hours move in steps of at least ce_hours_other/12; the key only splits exact ties
+    ce_score = tier * 1e9 + w.ce_hours[candidates] + key * 1e-3
+    ce_score[taken] = np.inf
+    chosen = candidates[np.r_[taken, _smallest(ce_score, min(places - n_prep,
+                                                             len(candidates) - n_prep))]]
     w.trained_at[chosen] = model.steps
     w.ce_hours[chosen] += tr.hours_per_training
     model.flows.trainings += len(chosen)
@@ -169,6 +172,17 @@ def _train(model: SocialWorkModel) -> None:
                                            w.rank_key[uncertified])
     for r in uncertified[earn]:
         model.flows.entries += model.worker_agents[r].certify(STAFF)
+
+
+def _smallest(score: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` smallest scores, in increasing order (O(n), not a full sort)."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k < len(score):
+        part = np.argpartition(score, k - 1)[:k]
+    else:
+        part = np.arange(len(score))
+    return part[np.argsort(score[part], kind="stable")]
 
 
 def registrations_in(model: SocialWorkModel, year: int) -> int:
