@@ -81,9 +81,26 @@ class SocialWorkModel(mesa.Model):
         self.worker_agents.extend(SocialWorker(self, int(r)) for r in rows)
         return rows
 
+    def compact_workers(self) -> None:
+        """Reclaim the rows of people who have left, once they are a quarter of the table,
+        so monthly array work scales with the living workforce (agents keep their identity;
+        only their row index moves)."""
+        w = self.workers
+        if (w.n - int(w.view("alive").sum())) * 4 < w.n:
+            return
+        remap = w.compact()
+        keep = np.flatnonzero(remap >= 0)
+        self.worker_agents = [self.worker_agents[i] for i in keep]
+        for row, agent in enumerate(self.worker_agents):
+            agent.row = row
+        for pending in self.pending_certificates:
+            moved = remap[pending.rows]
+            pending.rows, pending.levels = moved[moved >= 0], pending.levels[moved >= 0]
+
     def step(self) -> None:
         """One month, processes in ODD order."""
         self.flows = Flows()
+        self.compact_workers()          # housekeeping: drop rows of people who have left
         funding.open_month(self)        # budgets, commitments, any cut in paid hours
         workforce.step(self)            # ageing, exits, training, exams, graduates
         stations.roll_out(self)         # plan, build, contract units within budget

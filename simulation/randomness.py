@@ -58,9 +58,15 @@ class Draws:
         mask[order[picked]] = True
         return mask
 
-    def choose(self, pool: np.ndarray, k: int, key: np.ndarray) -> np.ndarray:
-        """``k`` distinct items of ``pool`` (at most all of them), in pool order."""
+    def choose(self, pool: np.ndarray, k: int, key: np.ndarray,
+               prefer: np.ndarray | None = None) -> np.ndarray:
+        """``k`` distinct items of ``pool`` (at most all of them), in pool order; items
+        where ``prefer`` (indexed like ``key``) is true are taken first."""
         k = min(int(k), len(pool))
+        if prefer is not None:
+            first, rest = pool[prefer[pool]], pool[~prefer[pool]]
+            head = self.choose(first, k, key)
+            return np.sort(np.r_[head, self.choose(rest, k - len(head), key)])
         if self.deterministic:
             picked = pool[np.argsort(key[pool], kind="stable")[:k]]
         else:

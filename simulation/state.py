@@ -77,6 +77,8 @@ class WorkerTable:
                 grown[: self.n] = old[: self.n]
                 setattr(self, name, grown)
         idx = np.arange(self.n, need)
+        for name in self.COLUMNS:  # rows past n may hold people compacted away
+            getattr(self, name)[idx] = 0
         self.community[idx] = -1
         self.unit[idx] = -1
         self.trained_at[idx] = self.NEVER
@@ -85,6 +87,17 @@ class WorkerTable:
             getattr(self, name)[idx] = value
         self.n = need
         return idx
+
+    def compact(self) -> np.ndarray:
+        """Drop the rows of people who have left; returns old row -> new row (-1 if gone)."""
+        keep = np.flatnonzero(self.view("alive"))
+        remap = np.full(self.n, -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        for name in self.COLUMNS:
+            col = getattr(self, name)
+            col[: len(keep)] = col[keep]
+        self.n = len(keep)
+        return remap
 
     def view(self, name: str) -> np.ndarray:
         """The used part of a column."""

@@ -200,9 +200,9 @@ class Training(Section):
         0.3, "share", 0.0, 1.0,
         "share of trained uncertified people who earn Tianjin's staff certificate (社会工作员)",
         "assumption; the local certificate is on the ladder (seed 000)")
-    pass_rate_boost: float = param(0.10, "probability", 0.0, 1.0,
+    pass_rate_boost: float = param(0.15, "probability", 0.0, 1.0,
                                    "added to a trained registrant's pass probability",
-                                   "assumption (0-0.2)")
+                                   "assumption (0-0.2): exam-preparation courses")
     productivity_boost: float = param(0.10, "share", 0.0, 2.0,
                                       "extra service hours of a trained worker", "assumption")
     retention_effect: float = param(0.25, "share", 0.0, 1.0,

@@ -207,7 +207,9 @@ def _sit_exam(model: SocialWorkModel, year: int) -> None:
     pools = [np.flatnonzero(eligible & cw), np.flatnonzero(eligible & ~cw & w.view("talent"))]
     wanted = [int(round(total * ex.from_community_workers)), int(round(total * ex.from_workforce))]
     key = w.view("rank_key")
-    rows = np.concatenate([draws.choose(pool, k, key)
+    # exam preparation goes to people who then register (assumption): trained people first
+    trained = recently_trained(model)
+    rows = np.concatenate([draws.choose(pool, k, key, prefer=trained)
                            for pool, k in zip(pools, wanted, strict=True)]).astype(np.int64)
     # a pool too small to supply its share leaves the rest to outside registrants
     outsiders = total - len(rows)
