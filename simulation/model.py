@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 from . import outcomes
 from .agents import ResidentCohort, SocialWorker, Station, VolunteerCohort
@@ -80,6 +81,14 @@ class SocialWorkModel(mesa.Model):
                                 level_since=self.steps, **columns)
         self.worker_agents.extend(SocialWorker(self, int(r)) for r in rows)
         return rows
+
+    def stations_at(self, rows: np.ndarray) -> AgentSet:
+        """The Station agents of these unit rows, as an AgentSet."""
+        return AgentSet([self.station_agents[r] for r in rows], random=self.random)
+
+    def workers_at(self, rows: np.ndarray) -> AgentSet:
+        """The SocialWorker agents of these worker rows, as an AgentSet."""
+        return AgentSet([self.worker_agents[r] for r in rows], random=self.random)
 
     def compact_workers(self) -> None:
         """Reclaim the rows of people who have left, once they are a quarter of the table,

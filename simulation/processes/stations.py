@@ -74,8 +74,7 @@ def _plan(model: SocialWorkModel) -> None:
             continue
         idle = rows[u.status[rows] == S["none"]]
         chosen = idle[np.argsort(u.rollout_order[idle], kind="stable")[: wanted - started]]
-        for r in chosen:
-            model.station_agents[r].advance_to("planned")
+        model.stations_at(chosen).do("advance_to", "planned")
 
 
 def roll_out(model: SocialWorkModel) -> None:
@@ -83,16 +82,15 @@ def roll_out(model: SocialWorkModel) -> None:
     nw, u = model.params.network, model.units
     _plan(model)
     waited = model.steps - u.status_since
-    for r in np.flatnonzero((u.status == S["planned"]) & (waited >= nw.build_months)):
-        model.station_agents[r].advance_to("built")
+    model.stations_at(np.flatnonzero((u.status == S["planned"]) & (waited >= nw.build_months))
+                      ).do("advance_to", "built")
     ready = np.flatnonzero((u.status == S["built"]) & (waited >= nw.contract_months))
     if len(ready):
         ready = ready[np.argsort(u.rollout_order[ready], kind="stable")]
         cost = unit_monthly_cost(model, ready)
         # money bites: units wait, built but not contracted, until the budget has room
         affordable = np.cumsum(cost) <= model.ledger.headroom + 1e-6
-        for r in ready[affordable]:
-            model.station_agents[r].advance_to("contracted")
+        model.stations_at(ready[affordable]).do("advance_to", "contracted")
         model.ledger.committed += float(cost[affordable].sum())
 
 
@@ -156,5 +154,5 @@ def staff(model: SocialWorkModel, within_budget: bool = True) -> None:
     _reassign_room_staff(model)
     u, unit = model.units, model.workers.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
-    for r in np.flatnonzero((u.status == S["contracted"]) & (staffed > 0)):
-        model.station_agents[r].advance_to("operating")
+    model.stations_at(np.flatnonzero((u.status == S["contracted"]) & (staffed > 0))
+                      ).do("advance_to", "operating")

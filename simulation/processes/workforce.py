@@ -125,8 +125,7 @@ def _exits(model: SocialWorkModel) -> None:
     employer = w.employer[rows]
     refill = {e: draws.binomial(int((employer == E[e]).sum()), wf.post_refill_share)
               for e in ("social_org", "other")}
-    for r in rows:
-        model.worker_agents[r].leave()
+    model.workers_at(rows).do("leave")
     if len(cw_rows):
         # community-worker posts are refilled by uncertified newcomers (assumption)
         model.add_workers(len(cw_rows), community_worker=True, employer=E["community"],
@@ -170,8 +169,7 @@ def _train(model: SocialWorkModel) -> None:
     uncertified = chosen[w.level[chosen] == NONE]
     earn = model.draws["workforce"].select(np.full(len(uncertified), tr.staff_certificate_rate),
                                            w.rank_key[uncertified])
-    for r in uncertified[earn]:
-        model.flows.entries += model.worker_agents[r].certify(STAFF)
+    model.flows.entries += sum(model.workers_at(uncertified[earn]).map("certify", STAFF))
 
 
 def _smallest(score: np.ndarray, k: int) -> np.ndarray:
@@ -248,8 +246,8 @@ def _senior_review(model: SocialWorkModel) -> None:
     years_at = (model.steps - w.view("level_since")) / 12.0
     eligible = np.flatnonzero(w.view("alive") & (w.view("level") == INTERMEDIATE)
                               & (years_at >= ex.min_years_to_senior))
-    for r in model.draws["workforce"].choose(eligible, ex.senior_quota, w.view("rank_key")):
-        model.worker_agents[r].certify(SENIOR)
+    chosen = model.draws["workforce"].choose(eligible, ex.senior_quota, w.view("rank_key"))
+    model.workers_at(chosen).do("certify", SENIOR)
     model.flows.passes += min(ex.senior_quota, len(eligible))
 
 
