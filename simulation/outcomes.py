@@ -145,6 +145,21 @@ LEVEL_ZH = {"staff": "社会工作员", "assistant": "助理社工师", "interme
             "senior": "高级社工师"}
 SOURCE_ZH = {"purchase": "政府购买服务", "reward_subsidy": "以奖代补", "assistance_share": "社会救助资金",
              "lottery": "彩票公益金", "charity": "慈善资金", "market_fees": "市场服务收费"}
+LEVEL_EN = {"staff": "staff certificate", "assistant": "assistant social worker",
+            "intermediate": "social worker (intermediate)", "senior": "senior social worker"}
+SOURCE_EN = {"purchase": "purchase of services", "reward_subsidy": "reward in lieu of subsidy",
+             "assistance_share": "social-assistance funds", "lottery": "lottery funds",
+             "charity": "charity", "market_fees": "market fees"}
+DUTY_EN = {"casework": "casework cases", "supervision": "supervision hours",
+           "ce_hours": "continuing education"}
+EMPLOYER_EN = {"purchase": "purchase of services", "reassigned": "reassigned community workers",
+               "recruited": "public recruitment", "social_org": "social organisations",
+               "community": "community workers", "other": "other employers"}
+ITEM_EN = {"salaries": "salaries", "operating": "operating costs", "training": "training",
+           "projects": "projects", "volume": "payment by service volume"}
+TYPE_EN = {"casework": "casework", "group": "group and community work", "support": "simple support"}
+GROUP_EN = {"assistance": "assistance recipients", "elderly": "elderly", "disabled": "disabled",
+            "children": "children", "others": "other residents"}
 TYPE_ZH = {"casework": "个案工作", "group": "小组与社区工作", "support": "简易支持"}
 DUTY_ZH = {"casework": "个案工作", "supervision": "专业督导", "ce_hours": "继续教育"}
 EMPLOYER_ZH = {"purchase": "政府购买服务", "reassigned": "社区工作者调剂", "recruited": "公开招聘",
@@ -164,7 +179,7 @@ METRICS: list[Metric] = [
        lambda s: int((s.alive & s.m.workers.view("talent")).sum())),
     _m("certified_total", "Nationally certified", "持国家证书人数", "people",
        lambda s: int(s.level_counts[2:].sum())),
-    *[_m(f"certified_by_level.{lv}", f"Certified: {lv}", LEVEL_ZH[lv], "people",
+    *[_m(f"certified_by_level.{lv}", f"Certified: {LEVEL_EN[lv]}", LEVEL_ZH[lv], "people",
          (lambda k: lambda s: int(s.level_counts[k]))(i + 1)) for i, lv in enumerate(LEVELS)],
     _m("community_worker_certified_share", "Community workers certified", "社区工作者持证比例",
        "share", _cw_certified_share),
@@ -190,7 +205,7 @@ METRICS: list[Metric] = [
     _m("backlog_hours", "Backlog", "积压需求", "hours", lambda s: float(s.m.backlog.sum())),
     _m("mean_wait_months", "Mean wait", "平均等待", "months", _group_wait(None)),
     _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum())),
-    *[_m(f"spend_by_source.{src}", f"Spending: {src}", SOURCE_ZH[src], "yuan/month",
+    *[_m(f"spend_by_source.{src}", f"Spending: {SOURCE_EN[src]}", SOURCE_ZH[src], "yuan/month",
          (lambda k: lambda s: float(s.spend[k]))(i)) for i, src in enumerate(SOURCES)],
     _m("cost_per_service_hour", "Cost per service hour", "每服务小时成本", "yuan/hour",
        lambda s: _share(s.spend.sum(), s.served)),
@@ -210,12 +225,12 @@ METRICS: list[Metric] = [
        "hours/month", lambda s: float(s.m.flows.served_by_provider.get("social_org", 0.0))),
     _m("duties_compliance", "Stations meeting all duties", "履职达标率", "share",
        _duties(None)),
-    *[_m(f"duties_compliance.{d}", f"Duty met: {d}", f"履职达标:{DUTY_ZH[d]}", "share", _duties(d))
+    *[_m(f"duties_compliance.{d}", f"Duty met: {DUTY_EN[d]}", f"履职达标:{DUTY_ZH[d]}", "share", _duties(d))
       for d in DUTIES],
-    *[_m(f"workers_by_employer.{e}", f"Workforce: {e}", f"人才:{EMPLOYER_ZH[e]}", "people",
+    *[_m(f"workers_by_employer.{e}", f"Workforce: {EMPLOYER_EN[e]}", f"人才:{EMPLOYER_ZH[e]}", "people",
          (lambda k: lambda s: int(s.employer_counts[k]))(i)) for i, e in enumerate(EMPLOYERS)],
     _m("trainings", "Person-trainings", "培训人次", "people/month", lambda s: s.m.flows.trainings),
-    *[_m(f"spend_by_item.{item}", f"Spending: {item}", f"支出:{ITEM_ZH[item]}", "yuan/month",
+    *[_m(f"spend_by_item.{item}", f"Spending: {ITEM_EN[item]}", f"支出:{ITEM_ZH[item]}", "yuan/month",
          (lambda k: lambda s: float(s.m.flows.cost_by_item.get(k, 0.0)))(item))
       for item in COST_ITEMS],
     _m("funding_gap", "Spending above budget", "资金缺口", "yuan/month",
@@ -226,21 +241,21 @@ METRICS: list[Metric] = [
        lambda s: len(s.m.project_end)),
     _m("project_beneficiaries", "Project beneficiaries (cumulative)", "项目受益人数(累计)", "people",
        lambda s: s.m.project_beneficiaries),
-    *[_m(f"served_by_type.{t}", f"Served: {t}", f"已服务:{TYPE_ZH[t]}", "hours/month",
+    *[_m(f"served_by_type.{t}", f"Served: {TYPE_EN[t]}", f"已服务:{TYPE_ZH[t]}", "hours/month",
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
-    *[_m(f"backlog_by_type.{t}", f"Backlog: {t}", f"积压需求:{TYPE_ZH[t]}", "hours",
+    *[_m(f"backlog_by_type.{t}", f"Backlog: {TYPE_EN[t]}", f"积压需求:{TYPE_ZH[t]}", "hours",
          (lambda k: lambda s: float(s.m.backlog[k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
-    *[_m(f"need_hours.{g}", f"New need: {g}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
+    *[_m(f"need_hours.{g}", f"New need: {GROUP_EN[g]}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
          _group_flow("need", i)) for i, g in enumerate(GROUPS)],
-    *[_m(f"served_hours.{g}", f"Served: {g}", f"已服务:{GROUP_ZH[g]}", "hours/month",
+    *[_m(f"served_hours.{g}", f"Served: {GROUP_EN[g]}", f"已服务:{GROUP_ZH[g]}", "hours/month",
          _group_flow("served", i)) for i, g in enumerate(GROUPS)],
-    *[_m(f"need_met_share.{g}", f"Need met: {g}", f"需求满足率:{GROUP_ZH[g]}", "share",
+    *[_m(f"need_met_share.{g}", f"Need met: {GROUP_EN[g]}", f"需求满足率:{GROUP_ZH[g]}", "share",
          _group_met(i)) for i, g in enumerate(GROUPS)],
-    *[_m(f"backlog_hours.{g}", f"Backlog: {g}", f"积压需求:{GROUP_ZH[g]}", "hours",
+    *[_m(f"backlog_hours.{g}", f"Backlog: {GROUP_EN[g]}", f"积压需求:{GROUP_ZH[g]}", "hours",
          (lambda k: lambda s: float(s.m.backlog[:, :, k].sum()))(i)) for i, g in enumerate(GROUPS)],
-    *[_m(f"mean_wait_months.{g}", f"Mean wait: {g}", f"平均等待:{GROUP_ZH[g]}", "months",
+    *[_m(f"mean_wait_months.{g}", f"Mean wait: {GROUP_EN[g]}", f"平均等待:{GROUP_ZH[g]}", "months",
          _group_wait(i)) for i, g in enumerate(GROUPS)],
 ]
 

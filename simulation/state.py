@@ -56,7 +56,7 @@ class WorkerTable:
         "alive": np.bool_, "talent": np.bool_, "community_worker": np.bool_,
         "level": np.int8, "employer": np.int8, "community": np.int32, "unit": np.int32,
         "age": np.float64, "level_since": np.int32, "rank_key": np.float64,
-        "trained_at": np.int32, "ce_hours": np.float64,
+        "trained_at": np.int32, "ce_hours": np.float64, "ce_last_year": np.float64,
     }
     NEVER = -(10**6)  # trained_at of someone never trained
 

@@ -189,9 +189,10 @@ class Training(Section):
                                     "assumption")
     hours_per_training: float = param(24.0, "hours", 0.0, 500.0,
                                       "continuing-education hours one training gives", "assumption")
-    ce_hours_other: float = param(12.0, "hours/year", 0.0, 500.0,
-                                  "continuing-education hours workers arrange themselves",
-                                  "assumption")
+    ce_hours_other: float = param(24.0, "hours/year", 0.0, 500.0,
+                                  "continuing-education hours workers arrange themselves "
+                                  "(online courses, agency sessions)",
+                                  "assumption: most of the 30-hour duty (seed 001)")
     exam_prep_share: float = param(0.4, "share", 0.0, 1.0,
                                    "share of places given as exam preparation to people who "
                                    "could sit the next exam (community workers first)",

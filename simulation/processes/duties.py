@@ -3,8 +3,9 @@
 Each operating station is checked over the last 12 months (or the months it has
 operated, pro rata): at least ``casework_cases`` cases completed by its own
 workers (casework hours / hours per case), at least ``supervision_hours`` of
-supervision (given by its intermediate and senior workers), and every worker on
-track for ``ce_hours`` of continuing education this calendar year.
+supervision (given by its intermediate and senior workers), and every worker with
+``ce_hours`` of continuing education over the last 12 months (this calendar year's
+hours plus last year's, pro rata).
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def step(model: SocialWorkModel) -> None:
     met["supervision"] = (window["supervision"].sum(axis=0)
                           >= du.supervision_hours * share_of_year - 1e-9)
     _, month = model.year_month
-    behind = w.ce_hours[staffed] < du.ce_hours * month / 12.0 - 1e-9
+    # CE over the last 12 months: this year's hours plus the rest of last year's, pro rata
+    last_12 = w.ce_hours[staffed] + w.ce_last_year[staffed] * (12 - month) / 12.0
+    behind = last_12 < du.ce_hours - 1e-9
     lagging = np.bincount(unit[staffed], behind, len(u))[st]
     met["ce_hours"] = lagging == 0
     model.duty_operating = operating

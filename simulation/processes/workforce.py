@@ -80,6 +80,9 @@ def init(model: SocialWorkModel) -> None:
     rows = model.add_workers(n, level=levels, community_worker=is_cw, talent=talent,
                              employer=employer, community=community,
                              age=_ages(model, n, wf.mean_age, wf.age_sd))
+    # CE hours in the year before the start: registered professionals are taken to have met
+    # the duty (assumption; registration requires CE, seed 001)
+    model.workers.ce_last_year[rows] = model.params.duties.ce_hours
     # time at current level: uniform over the previous 0-10 years (assumption)
     model.workers.level_since[rows] = -np.floor(rng.random(n) * 120).astype(np.int32)
     model.pending_certificates = []
@@ -145,8 +148,9 @@ def _train(model: SocialWorkModel) -> None:
     tr, w = model.params.workforce.training, model.workers
     _, month = model.year_month
     places = tr.capacity * month // 12 - tr.capacity * (month - 1) // 12
-    if month == 1:
-        w.view("ce_hours")[:] = 0.0  # CE hours count per calendar year (seed 001: 30 h/yr)
+    if month == 1:  # CE hours count per calendar year (seed 001: 30 h/yr)
+        w.view("ce_last_year")[:] = w.view("ce_hours")
+        w.view("ce_hours")[:] = 0.0
     w.view("ce_hours")[:] += tr.ce_hours_other / 12.0
     candidates = np.flatnonzero(w.view("alive") & (w.view("talent") | w.view("community_worker")))
     if places <= 0 or not len(candidates):
