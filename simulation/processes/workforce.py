@@ -82,7 +82,11 @@ def init(model: SocialWorkModel) -> None:
                              age=_ages(model, n, wf.mean_age, wf.age_sd))
     # CE hours in the year before the start: registered professionals are taken to have met
     # the duty (assumption; registration requires CE, seed 001)
-    model.workers.ce_last_year[rows] = model.params.duties.ce_hours
+    duty, start_month = model.params.duties.ce_hours, int(model.params.start[5:])
+    model.workers.ce_last_year[rows] = duty
+    # hours so far in the start year (for a January start: the whole previous year, which
+    # the first January rolls over into ce_last_year)
+    model.workers.ce_hours[rows] = duty * ((start_month - 1) or 12) / 12
     # time at current level: uniform over the previous 0-10 years (assumption)
     model.workers.level_since[rows] = -np.floor(rng.random(n) * 120).astype(np.int32)
     model.pending_certificates = []
