@@ -7,12 +7,9 @@ gathers their metrics into one table, summarises and writes files.
 from __future__ import annotations
 
 import json
-import platform
-import subprocess
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +20,7 @@ from .io import write_atomic
 from .model import SocialWorkModel
 from .outcomes import METRICS, metric_names
 from .params import Scenario, load_scenario
+from .provenance import git_commit, versions
 
 __all__ = ["RunResult", "run", "run_replicate", "summarise"]
 
@@ -53,28 +51,6 @@ def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scenario", "metric", "unit", "mean", "p5", "p50", "p95"])
 
 
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("swsim", "mesa", "numpy", "pandas", "pydantic", "PyYAML"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
-def _git_commit() -> str | None:
-    root = Path(__file__).resolve().parent.parent
-    if not (root / ".git").exists():
-        return None
-    try:
-        res = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return res.stdout.strip() or None if res.returncode == 0 else None
-
-
 @dataclass
 class RunResult:
     """A finished run: the scenario, its replicates' time series and how it was made."""
@@ -100,8 +76,8 @@ class RunResult:
             "months": self.scenario.months,
             "started_at": self.started,
             "wall_seconds": round(self.wall_seconds, 3),
-            "git_commit": _git_commit(),
-            "versions": _versions(),
+            "git_commit": git_commit(),
+            "versions": versions(),
             "files": ["scenario.yaml", "timeseries.csv", "summary.csv"],
         }
 
