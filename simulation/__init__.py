@@ -10,10 +10,12 @@ from typing import Any
 
 from .params import Scenario, ScenarioError, load_scenario
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "SocialWorkModel", "load_scenario", "run"]
+__all__ = ["RunResult", "Scenario", "ScenarioError", "SocialWorkModel", "evaluate", "load_scenario",
+           "run"]
 __version__ = "0.1.0"
 
-_LAZY = {"run": "runner", "RunResult": "runner", "SocialWorkModel": "model"}
+_LAZY = {"run": "runner", "RunResult": "runner", "SocialWorkModel": "model",
+         "evaluate": "experiments.evaluate"}
 
 
 def __getattr__(name: str) -> Any:

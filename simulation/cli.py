@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cliutil import Parser, UsageError, positive_int, seed_int
 from .params import ScenarioError, load_scenario, shipped_scenarios
 
 __all__ = ["COMMANDS", "UsageError", "main"]
@@ -20,6 +21,10 @@ __all__ = ["COMMANDS", "UsageError", "main"]
 #: further sub-commands, each a module exposing ``add_parser(subparsers)`` and
 #: ``main(args) -> int``; keep those modules light to import (heavy imports inside main)
 COMMANDS: dict[str, str] = {
+    "calibrate": "simulation.calibration.cli",
+    "discover": "simulation.discovery.cli",
+    "report": "simulation.report.cli",
+    "sweep": "simulation.experiments.cli",
 }
 
 KEY_METRICS = ("station_coverage", "room_coverage", "staffing_compliance", "social_workers_total",
@@ -27,45 +32,16 @@ KEY_METRICS = ("station_coverage", "room_coverage", "staffing_compliance", "soci
                "spend_total")
 
 
-class UsageError(Exception):
-    """A bad command line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit 2, no usage dump
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="swsim", description="Simulate China's grassroots social-work system.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = Parser(prog="swsim", description="Simulate China's grassroots social-work system.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     r = sub.add_parser("run", help="run scenarios and write a results folder")
     r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario YAML files or shipped names (default: tianjin_baseline)")
     r.add_argument("--out", type=Path, help="output folder (default: results/<scenario>; with "
                    "several scenarios, one sub-folder each)")
-    r.add_argument("--seed", type=_seed, default=1, help="run seed (default 1)")
-    r.add_argument("--replicates", type=_positive, default=1, help="stochastic replicates")
+    r.add_argument("--seed", type=seed_int, default=1, help="run seed (default 1)")
+    r.add_argument("--replicates", type=positive_int, default=1, help="stochastic replicates")
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")

@@ -1,0 +1,107 @@
+"""``swsim calibrate CALIBRATION.yaml``: fit parameters to observations (light to import).
+
+Exit status: 0 when the calibration finished, 1 when it stopped (the cluster
+went away; finished batches are kept for ``--resume``), 2 for bad input (the
+file, the command line, the output folder), with one line ``error: ...`` and
+nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import CancelledError
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_parser", "main"]
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``swsim calibrate``."""
+    p = subparsers.add_parser("calibrate", help="fit parameters to observations (Optuna), with a "
+                              "held-out back-test")
+    p.add_argument("calibration", metavar="CALIBRATION", help="calibration YAML file")
+    p.add_argument("--out", type=Path, help="results folder (default: results/<calibration name>)")
+    p.add_argument("--workers", type=_workers, help="local worker processes (default: all cores; "
+                   "1 runs in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
+    p.add_argument("--check", action="store_true", help="validate the file and stop")
+
+
+def _executor(args: argparse.Namespace) -> Any:
+    from ..cli import UsageError
+    from ..experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+
+    if args.scheduler:
+        try:
+            return DaskExecutor(args.scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UsageError(f"swsim calibrate: cannot reach the Dask scheduler at "
+                             f"{args.scheduler} ({exc.__class__.__name__}: {exc})") from None
+    workers = args.workers or len(os.sched_getaffinity(0))
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
+def _summary(result: Any) -> None:
+    m = result.manifest
+    print(f"wrote {result.out}/ ({m['trials']} trials, {m['failed_trials']} failed, "
+          f"{m['wall_seconds']:.1f} s)")
+    for path, value in result.best.items():
+        low, high = m["parameters"][path]
+        print(f"  {path:44s} {value:>14.6g}   (searched {low:g} - {high:g})")
+    held = "none held out" if result.mape_out != result.mape_out else f"{result.mape_out:.2f}%"
+    print(f"  in-sample MAPE {result.mape_in:.2f}% ({m['targets']['in_sample']} targets); "
+          f"held-out MAPE {held} ({m['targets']['held_out']} targets, from {m['holdout_from']})"
+          + (f"; {m['targets']['reported_only']} weight-0 targets reported in fit.csv"
+             if m["targets"]["reported_only"] else ""))
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``swsim calibrate``; return the exit status."""
+    from ..cli import UsageError
+    from .runner import calibrate, stderr_report
+    from .spec import load_calibration
+    from .storage import CalibrationStateError, check_folder
+
+    if args.scheduler and args.workers:
+        raise UsageError("swsim calibrate: give --workers or --scheduler, not both")
+    plan = load_calibration(args.calibration)
+    cal = plan.calibration
+    if args.check:
+        held = sum(t.holdout for t in plan.targets)
+        print(f"ok: {args.calibration} ({len(plan.names)} parameters, {len(plan.targets) - held} "
+              f"in-sample and {held} held-out observations, {cal.trials} trials x "
+              f"{cal.replicates} run(s))")
+        return 0
+    out = args.out or Path("results") / cal.name
+    try:
+        check_folder(out, plan.fingerprint(), args.resume)
+    except CalibrationStateError as exc:
+        raise UsageError(f"swsim calibrate: {exc}") from None
+    with _executor(args) as executor:
+        try:
+            result = calibrate(plan, out, executor, resume=args.resume, report=stderr_report)
+        except (OSError, TimeoutError, CancelledError) as exc:
+            print(f"error: calibration stopped ({exc.__class__.__name__}: {exc}); finished "
+                  f"batches are saved in {out}/, continue with --resume", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print(f"interrupted: finished batches are saved in {out}/, continue with --resume",
+                  file=sys.stderr)
+            raise
+    assert result is not None
+    _summary(result)
+    return 0

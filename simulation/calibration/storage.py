@@ -1,0 +1,149 @@
+"""The results folder of a calibration: plan, trials (rewritten after each batch), best.yaml.
+
+Layout of ``DIR``::
+
+    plan.json        what is being fitted (its fingerprint guards --resume)
+    trials.parquet   every finished trial: number, batch, status, loss, MAPEs, values, means
+    best.yaml        a scenario extending the base with the fitted values (runs with swsim run)
+    fit.csv          every target: observed, simulated mean and 90% band, error, in/held-out
+    fit.png          observed vs simulated over time, hold-out boundary marked
+    manifest.json    written last: its presence marks a finished calibration
+
+Every file is written atomically, so a calibration killed at any moment
+leaves whole batches behind and ``--resume`` continues after the last one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..io import write_atomic
+from .spec import CalibrationPlan
+
+__all__ = ["CalibrationStateError", "best_yaml", "check_folder", "manifest", "read_trials", "start_folder",
+           "write_trials"]
+
+HELD = ("plan.json", "trials.parquet", "manifest.json")
+
+
+class CalibrationStateError(Exception):
+    """The output folder cannot take this calibration (printed as ``error: ...``, exit 2)."""
+
+
+def check_folder(out: Path, fingerprint: str, resume: bool) -> None:
+    """Refuse a folder holding another calibration, or any calibration without --resume."""
+    if out.exists() and not out.is_dir():
+        raise CalibrationStateError(f"{out} exists and is not a folder")
+    held = [n for n in HELD if (out / n).exists()]
+    if held and not resume:
+        raise CalibrationStateError(f"{out} already holds a calibration ({', '.join(held)}); "
+                                    "pass --resume to continue it, or choose another --out")
+    if not held:
+        return
+    try:
+        plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise CalibrationStateError(f"{out}: plan.json is missing or unreadable, so the "
+                                    "calibration there cannot be resumed") from None
+    if plan.get("fingerprint") != fingerprint:
+        raise CalibrationStateError(f"{out} holds a calibration of a different file (its targets, "
+                                    "scenario or package versions changed); choose another --out")
+
+
+def start_folder(out: Path, plan: CalibrationPlan, fingerprint: str) -> None:
+    """Write plan.json (kept when resuming); a resumed calibration is no longer finished."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)
+    if not (out / "plan.json").exists():
+        payload = {"fingerprint": fingerprint, "file": str(plan.file),
+                   "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "calibration": plan.calibration.model_dump(mode="json"),
+                   "targets": [t.as_row() for t in plan.targets]}
+        write_atomic(out / "plan.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+def read_trials(out: Path) -> pd.DataFrame | None:
+    """The stored trials, or None when there are none yet."""
+    path = out / "trials.parquet"
+    return pd.read_parquet(path) if path.exists() else None
+
+
+def write_trials(out: Path, trials: pd.DataFrame) -> None:
+    buf = io.BytesIO()
+    trials.to_parquet(buf, index=False)
+    write_atomic(out / "trials.parquet", buf.getvalue())
+
+
+def _nest(values: dict[str, float]) -> dict:
+    out: dict = {}
+    for path, value in values.items():
+        node = out
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+def _extends(plan: CalibrationPlan, out: Path) -> str:
+    """How best.yaml names the base: a shipped name, or a path relative to best.yaml's folder."""
+    if plan.base_path is None:
+        return plan.calibration.scenario
+    try:
+        return os.path.relpath(plan.base_path, out.resolve())
+    except ValueError:  # another drive
+        return str(plan.base_path)
+
+
+def best_yaml(plan: CalibrationPlan, out: Path, best: dict[str, float], header: str) -> str:
+    """best.yaml: a scenario that ``extends`` the base with the fitted values."""
+    from ..experiments.levers import levers
+
+    table = levers()
+    values = {p: int(round(v)) if table[p].integer else float(v) for p, v in best.items()}
+    cal = plan.calibration
+    doc = {"extends": _extends(plan, out), "name": f"{cal.name}_best",
+           "description": f"{plan.scenario.name} with parameters fitted by {plan.file.name}",
+           **_nest(values)}
+    comments = "".join(f"# {line}\n" for line in header.splitlines())
+    return comments + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def manifest(plan: CalibrationPlan, trials: pd.DataFrame, best: dict[str, float], mape_in: float,
+             mape_out: float, executor: dict, wall: float) -> dict:
+    """manifest.json: what was fitted, the best values, the errors (percent), how it ran."""
+    from importlib import metadata
+
+    cal = plan.calibration
+    versions = {}
+    for pkg in ("swsim", "optuna", "numpy", "pandas", "mesa"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    return {
+        "calibration": cal.name, "description": cal.description, "file": str(plan.file),
+        "scenario": plan.scenario.name, "method": cal.method, "seed": cal.seed,
+        "trials": len(trials), "failed_trials": int((trials["status"] != "ok").sum()),
+        "replicates": cal.replicates, "best_replicates": cal.best_replicates,
+        "holdout_from": cal.holdout_from, "parameters": {k: list(v) for k, v in cal.parameters.items()},
+        "best": best, "mape_in_sample_percent": _num(mape_in),
+        "mape_held_out_percent": _num(mape_out),
+        "targets": {"in_sample": sum(not t.holdout and t.weight > 0 for t in plan.targets),
+                    "held_out": sum(t.holdout and t.weight > 0 for t in plan.targets),
+                    "reported_only": sum(t.weight == 0 for t in plan.targets)},
+        "executor": executor, "wall_seconds": round(wall, 3), "versions": versions,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": ["plan.json", "trials.parquet", "best.yaml", "fit.csv", "fit.png"],
+    }
+
+
+def _num(x: float) -> float | None:
+    return None if x != x else round(float(x), 4)

@@ -1,0 +1,52 @@
+"""Targets for scenario discovery: ``"metric@YYYY-MM >= value"`` parsed and applied.
+
+The left side names one output column of the sweep: ``metric@YYYY-MM`` (that
+month) or a bare ``metric`` (its final value); the operator is one of
+``>=``, ``>``, ``<=``, ``<``; the right side is a number in the metric's unit.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["OPERATORS", "Target", "TargetError", "parse_target"]
+
+OPERATORS: dict[str, Callable] = {">=": operator.ge, ">": operator.gt, "<=": operator.le,
+                                  "<": operator.lt}
+_PATTERN = re.compile(r"^\s*(?P<output>[A-Za-z_][A-Za-z0-9_.]*(@\d{4}-\d{2})?)\s*"
+                      r"(?P<op>>=|<=|>|<)\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
+
+
+class TargetError(ValueError):
+    """A target that cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """An output column, a comparison and a threshold (in the output's unit)."""
+
+    output: str
+    op: str
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.output} {self.op} {self.value:g}"
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        """Where the target is met (False for NaN)."""
+        values = np.asarray(values, dtype=float)
+        return np.isfinite(values) & OPERATORS[self.op](values, self.value)
+
+
+def parse_target(text: str) -> Target:
+    """``"community_worker_certified_share@2025-12 >= 0.5"`` -> :class:`Target`."""
+    m = _PATTERN.match(text)
+    if not m:
+        raise TargetError(f"cannot read target {text!r}; expected OUTPUT OP VALUE, e.g. "
+                          "\"community_worker_certified_share@2025-12 >= 0.5\" (OP: >=, >, <=, <)")
+    return Target(m["output"], m["op"], float(m["value"]))

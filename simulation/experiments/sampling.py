@@ -1,0 +1,46 @@
+"""Sample points with SALib, and the run plan: run ids, replicates and per-run seeds.
+
+Run ``k`` is replicate ``k % replicates`` of sample point ``k // replicates``;
+its seed comes from ``numpy.random.SeedSequence([experiment seed, k])``, so
+every executor (serial, processes, a Dask cluster) runs exactly the same runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from SALib.sample import fast_sampler, latin, morris
+from SALib.sample import sobol as sobol_sampler
+
+from .spec import FAST_M, Experiment
+
+__all__ = ["MORRIS_LEVELS", "problem", "run_seed", "sample"]
+
+MORRIS_LEVELS = 4  # grid levels of Morris trajectories (SALib's default)
+
+
+def problem(exp: Experiment) -> dict:
+    """SALib's problem dict: parameter names and [low, high] bounds, in file order."""
+    names = list(exp.parameters)
+    return {"num_vars": len(names), "names": names,
+            "bounds": [list(exp.parameters[n]) for n in names]}
+
+
+def sample(exp: Experiment) -> np.ndarray:
+    """The sample matrix, one row per sample point and one column per parameter.
+
+    Rows: sobol N(D+2) (first and total order), morris N(D+1), fast N*D, lhs N.
+    """
+    prob, n, seed = problem(exp), exp.samples, exp.seed
+    if exp.method == "sobol":
+        return sobol_sampler.sample(prob, n, calc_second_order=False, seed=seed)
+    if exp.method == "morris":
+        return morris.sample(prob, n, num_levels=MORRIS_LEVELS, seed=seed)
+    if exp.method == "fast":
+        return fast_sampler.sample(prob, n, M=FAST_M, seed=seed)
+    return latin.sample(prob, n, seed=seed)
+
+
+def run_seed(seed: int, run_id: int) -> int:
+    """The seed of one run, in [0, 2**63): keyed by the experiment seed and the run id."""
+    state = np.random.SeedSequence([int(seed), int(run_id)]).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))

@@ -1,0 +1,98 @@
+"""Build a report: read the folders, draw the figures, write ``plots/*.png`` and ``report.html``.
+
+Everything is read and drawn before the first file is written, so bad input writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..io import write_atomic
+from ..params import ScenarioError
+from .data import RunFolder, SweepFolder, folder_kind, load_folder, load_run
+from .figures import Plot, compare_figures, run_figures, sweep_figures
+from .fonts import cjk_font, plot_rc
+from .i18n import LANGS, tr
+from .sections import Rendered, run_page, sweep_page
+
+__all__ = ["build_report", "compare_labels"]
+
+
+def _compare_run(path: Path) -> RunFolder:
+    if folder_kind(path) != "run":
+        raise ScenarioError(str(path), "not a run folder (--compare takes run folders, this is a sweep)")
+    return load_run(path)
+
+
+def compare_labels(runs: Sequence[RunFolder]) -> list[str]:
+    """Scenario names, made unique with the folder name (then path) where they repeat."""
+    names = [r.name for r in runs]
+    labels = [n if names.count(n) == 1 else f"{n} ({r.path.name})"
+              for n, r in zip(names, runs, strict=True)]
+    return [lb if labels.count(lb) == 1 else f"{r.name} ({r.path})"
+            for lb, r in zip(labels, runs, strict=True)]
+
+
+def _png(plot: Plot) -> Rendered:
+    buf = io.BytesIO()
+    plot.figure.savefig(buf, format="png", metadata={"Software": None})
+    return plot.name, buf.getvalue(), plot.caption
+
+
+def _plots(folder: RunFolder | SweepFolder, compared: Sequence[tuple[str, RunFolder]],
+           lang: str) -> list[Plot]:
+    if isinstance(folder, SweepFolder):
+        return [] if folder.sensitivity is None else sweep_figures(folder.sensitivity, lang)
+    plots = run_figures(folder.timeseries, folder.scenario, lang)
+    if compared:
+        plots += compare_figures([(label, r.timeseries) for label, r in compared], lang)
+    return plots
+
+
+def _plot_language(lang: str, stderr: TextIO) -> tuple[str, str | None]:
+    """The language the PNGs can be labelled in, and the CJK font family (zh only)."""
+    if lang != "zh":
+        return lang, None
+    family = cjk_font()
+    if family is None:
+        print(f"warning: {tr('no_cjk_font', 'en')}", file=stderr)
+        return "en", None
+    return lang, family
+
+
+def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", out: Path | None = None,
+                 stderr: TextIO | None = None) -> Path:
+    """Write ``report.html`` and ``plots/*.png`` for a run or sweep folder; returns the page's path.
+
+    Bad input raises :class:`ScenarioError` (naming the folder) before anything is written.
+    """
+    import matplotlib
+
+    if lang not in LANGS:
+        raise ScenarioError("--lang", f"expected one of {', '.join(LANGS)}, got {lang!r}")
+    results = Path(results)
+    folder = load_folder(results)
+    others = [_compare_run(Path(p)) for p in compare]
+    if others and isinstance(folder, SweepFolder):
+        raise ScenarioError(str(results), "--compare needs a run folder; this is a sweep folder")
+    out = Path(out) if out is not None else results
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(str(out), "--out is a file, not a folder")
+    runs = [folder, *others] if others else []
+    compared = list(zip(compare_labels(runs), runs, strict=True))
+    plot_lang, family = _plot_language(lang, stderr or sys.stderr)
+    with matplotlib.rc_context(plot_rc(family)):
+        rendered = [_png(p) for p in _plots(folder, compared, plot_lang)]
+    page = (sweep_page(folder, rendered, out, lang) if isinstance(folder, SweepFolder)
+            else run_page(folder, compared, rendered, out, lang))
+    try:
+        for name, png, _ in rendered:
+            write_atomic(out / "plots" / f"{name}.png", png)
+        write_atomic(out / "report.html", page)  # last: its presence marks a complete report
+    except OSError as exc:
+        raise ScenarioError(str(out), f"cannot write the report: {exc.strerror or exc}") from None
+    return out / "report.html"

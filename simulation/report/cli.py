@@ -1,0 +1,34 @@
+"""``swsim report``: plots and an HTML report from a run or sweep folder.
+
+Light to import (the ``swsim`` command imports it to build its parser): matplotlib,
+pandas and the model are imported only in :func:`main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_parser", "main"]
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``report`` sub-command to the ``swsim`` parser."""
+    p = subparsers.add_parser("report", help="write plots and an HTML report (English or Chinese) "
+                              "for a run or sweep folder")
+    p.add_argument("results", type=Path, metavar="RESULTS_DIR",
+                   help="a run folder (swsim run) or a sweep folder (swsim sweep)")
+    p.add_argument("--compare", type=Path, nargs="+", action="extend", default=[], metavar="OTHER_DIR",
+                   help="run folders of other scenarios to overlay on the key metrics")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language (default en)")
+    p.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Build the report; bad folders raise ScenarioError (exit 2 via ``swsim``)."""
+    from .build import build_report  # matplotlib (Agg, no pyplot), pandas and the model load here
+
+    page = build_report(args.results, args.compare, args.lang, args.out)
+    print(f"wrote {page} and {page.parent / 'plots'}/")
+    return 0

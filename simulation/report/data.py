@@ -1,0 +1,170 @@
+"""Read saved results: a run folder or a sweep folder, told apart by their files.
+
+A run folder (see README, "Results folder") holds ``manifest.json``, ``scenario.yaml``,
+``timeseries.csv`` and ``summary.csv``. A sweep folder holds ``manifest.json`` and
+``runs.parquet`` and/or ``sensitivity.csv`` (columns ``output, parameter, index, value,
+conf``), optionally the base ``scenario.yaml``. Anything else is refused with a
+:class:`~simulation.params.ScenarioError` naming the folder, before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..params import Scenario, ScenarioError, load_scenario
+
+__all__ = ["RunFolder", "SweepFolder", "folder_kind", "load_folder", "load_run", "load_sweep"]
+
+RUN_FILES = ("manifest.json", "timeseries.csv")
+SWEEP_FILES = ("runs.parquet", "sensitivity.csv")
+TIMESERIES_ID = ("scenario", "replicate", "step", "date")
+SENSITIVITY_COLUMNS = ("output", "parameter", "index", "value", "conf")
+
+
+@dataclass
+class RunFolder:
+    """One run: its manifest, resolved scenario and time series (``date`` as Timestamps)."""
+
+    path: Path
+    manifest: dict[str, Any]
+    scenario: Scenario
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame | None
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("scenario") or self.scenario.name)
+
+
+@dataclass
+class SweepFolder:
+    """One sweep: manifest, runs table, sensitivity indices and the base scenario if saved."""
+
+    path: Path
+    manifest: dict[str, Any]
+    runs: pd.DataFrame | None
+    sensitivity: pd.DataFrame | None
+    scenario: Scenario | None
+
+    @property
+    def name(self) -> str:
+        """The experiment's name (``swsim sweep`` manifests), else the folder's."""
+        return str(self.manifest.get("experiment") or self.path.name)
+
+    @property
+    def ranges(self) -> dict[str, list[float]]:
+        """Parameter path -> [low, high] as declared (manifest), else as sampled (runs.parquet)."""
+        declared = self.manifest.get("parameters")
+        if isinstance(declared, dict) and declared:
+            return {str(k): list(v) for k, v in declared.items()}
+        if self.runs is None or self.sensitivity is None:
+            return {}
+        names = [p for p in self.sensitivity["parameter"].drop_duplicates() if p in self.runs.columns]
+        return {p: [self.runs[p].min(), self.runs[p].max()] for p in names}
+
+
+def _fail(path: Path, message: str) -> ScenarioError:
+    return ScenarioError(str(path), message)
+
+
+def folder_kind(path: Path) -> str:
+    """"run" or "sweep", by the files the folder holds; a ScenarioError otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise _fail(path, "no such folder")
+    if not path.is_dir():
+        raise _fail(path, "not a folder (expected a results folder)")
+    if any((path / f).is_file() for f in SWEEP_FILES):
+        kind = "sweep"
+    elif (path / "timeseries.csv").is_file():
+        kind = "run"
+    else:
+        subs = sorted(p.name for p in path.iterdir() if (p / "manifest.json").is_file())
+        hint = f"; it holds run folders ({', '.join(subs[:5])}): report one, --compare the others" \
+            if subs else ""
+        raise _fail(path, "not a results folder (no timeseries.csv, runs.parquet or "
+                          f"sensitivity.csv){hint}")
+    if not (path / "manifest.json").is_file():
+        raise _fail(path, f"incomplete {kind} folder: no manifest.json (did the {kind} finish?)")
+    return kind
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _fail(path / "manifest.json", f"cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise _fail(path / "manifest.json", "expected a JSON object")
+    return data
+
+
+def _csv(file: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(file)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise _fail(file, f"cannot read: {exc}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise _fail(file, f"missing column(s) {', '.join(missing)}")
+    if frame.empty:
+        raise _fail(file, "no rows")
+    return frame
+
+
+def _timeseries(file: Path) -> pd.DataFrame:
+    ts = _csv(file, TIMESERIES_ID)
+    try:
+        ts["date"] = pd.to_datetime(ts["date"].astype(str), format="%Y-%m")
+    except ValueError as exc:
+        raise _fail(file, f"dates must be YYYY-MM: {exc}") from None
+    return ts.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)
+
+
+def load_run(path: Path) -> RunFolder:
+    """Read a run folder; a ScenarioError naming the folder if it is not one."""
+    path = Path(path)
+    if folder_kind(path) != "run":
+        raise _fail(path, "not a run folder (it is a sweep folder)")
+    if not (path / "scenario.yaml").is_file():
+        raise _fail(path, "incomplete run folder: no scenario.yaml")
+    manifest = _manifest(path)
+    scenario = load_scenario(path / "scenario.yaml")
+    summary = _csv(path / "summary.csv", ("metric",)) if (path / "summary.csv").is_file() else None
+    return RunFolder(path, manifest, scenario, _timeseries(path / "timeseries.csv"), summary)
+
+
+def _runs(file: Path) -> pd.DataFrame | None:
+    if not file.is_file():
+        return None
+    try:
+        runs = pd.read_parquet(file)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise _fail(file, f"cannot read: {exc}") from None
+    if "run_id" not in runs.columns:
+        raise _fail(file, "missing column run_id")
+    return runs
+
+
+def load_sweep(path: Path) -> SweepFolder:
+    """Read a sweep folder; a ScenarioError naming the folder if it is not one."""
+    path = Path(path)
+    if folder_kind(path) != "sweep":
+        raise _fail(path, "not a sweep folder")
+    sens_file = path / "sensitivity.csv"
+    sens = _csv(sens_file, SENSITIVITY_COLUMNS) if sens_file.is_file() else None
+    if sens is not None:
+        sens["value"] = pd.to_numeric(sens["value"], errors="coerce")
+        sens["conf"] = pd.to_numeric(sens["conf"], errors="coerce")
+    scenario = load_scenario(path / "scenario.yaml") if (path / "scenario.yaml").is_file() else None
+    return SweepFolder(path, _manifest(path), _runs(path / "runs.parquet"), sens, scenario)
+
+
+def load_folder(path: Path) -> RunFolder | SweepFolder:
+    """A run or sweep folder, whichever ``path`` is."""
+    return load_run(path) if folder_kind(path) == "run" else load_sweep(path)

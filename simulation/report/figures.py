@@ -1,0 +1,242 @@
+"""Which figures a report holds: prepared data (:mod:`.prep`) handed to plot functions
+(:mod:`.plots`), with titles and labels in the plot language.
+
+Each builder returns a :class:`matplotlib.figure.Figure`, or None when the results hold
+none of its metrics (older folders, future metrics), so the report simply leaves it out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..cli import KEY_METRICS as COMPARE_METRICS  # the metrics `swsim run` prints
+from ..params import GROUPS, LEVELS, SOURCES, Scenario
+from . import prep
+from .i18n import effect_unit, metric_label, metric_unit, money_scale, short_label, tr, unit_label
+from .plots import (
+    Target,
+    fan_chart,
+    index_bars,
+    morris_scatter,
+    new_axes,
+    new_grid,
+    stacked_area,
+    yearly_bars,
+)
+
+__all__ = ["COMPARE_METRICS", "Plot", "compare_figures", "file_stem", "run_figures", "sweep_figures"]
+
+
+@dataclass
+class Plot:
+    """One figure of the report: file stem (plots/<name>.png), the figure, its caption's text key."""
+
+    name: str
+    figure: Figure
+    caption: str = "how_to_read"
+
+
+def _unit(unit: str, lang: str) -> str:
+    text = unit_label(unit, lang)
+    return text[:1].upper() + text[1:]
+
+
+def file_stem(name: str) -> str:
+    """A file-name-safe stem."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
+def _fan(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, ylabel: str,
+         ax: Axes | None = None, scale: float = 1.0,
+         labeller: Callable[[str, str], str] = metric_label, **kw: Any) -> Figure | None:
+    fan = prep.fan_frame(ts, metrics, scale)
+    if fan.empty:
+        return None
+    labels = {m: labeller(m, lang) for m in metrics}
+    ax = fan_chart(fan, ax, title=title, ylabel=ylabel, xlabel=tr("month", lang), labels=labels,
+                   band_labels=(tr("band50", lang), tr("band90", lang)), **kw)
+    return ax.figure
+
+
+def _coverage(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    deadline = sc.network.station_deadline
+    target = Target(1.0, pd.Timestamp(deadline), tr("station_target", lang, value="100%", date=deadline))
+    return _fan(ts, ["station_coverage", "room_coverage"], lang, tr("coverage", lang),
+                tr("coverage_y", lang), percent=True, target=target)
+
+
+def _workforce(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    levels = [f"certified_by_level.{lv}" for lv in LEVELS]
+    frame = prep.median_frame(ts, levels)
+    if frame.empty or frame.shape[1] == 0:
+        return None
+    total = prep.median_frame(ts, ["social_workers_total"])
+    ax = stacked_area(frame, title=tr("workforce", lang), ylabel=_unit("people", lang),
+                      xlabel=tr("month", lang), labels={c: short_label(c, lang) for c in levels},
+                      total=total.get("social_workers_total"),
+                      total_label=metric_label("social_workers_total", lang))
+    return ax.figure
+
+
+def _cw(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    value = f"{prep.CW_TARGET_SHARE:.0%}"
+    target = Target(prep.CW_TARGET_SHARE, pd.Timestamp(prep.CW_TARGET_DATE),
+                    tr("cw_target", lang, value=value, date=prep.CW_TARGET_DATE))
+    name = "community_worker_certified_share"
+    return _fan(ts, [name], lang, tr("cw", lang), f"{metric_label(name, lang)} (%)", percent=True,
+                target=target)
+
+
+def _exams(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    names = ["exam_registrations", "exam_passes"]
+    frame = prep.yearly_frame(ts, names)
+    if frame.empty:
+        return None
+    ax = yearly_bars(frame, title=tr("exams", lang), ylabel=_unit("people/year", lang),
+                     xlabel=tr("year", lang), labels={m: metric_label(m, lang) for m in names})
+    return ax.figure
+
+
+Panel = tuple[list[str], str, str]  # metrics, title, registry unit
+
+
+def _two_panels(ts: pd.DataFrame, lang: str, top: Panel, bottom: Panel) -> Figure | None:
+    """Two fan charts stacked, for quantities in different units."""
+    if not any(m in ts.columns for m in (*top[0], *bottom[0])):
+        return None
+    axes = new_axes(rows=2)
+    for ax, (metrics, title, unit) in zip(axes, (top, bottom), strict=True):
+        _fan(ts, metrics, lang, title, _unit(unit, lang), ax=ax)
+    axes[0].set_xlabel("")
+    return axes[0].figure
+
+
+def _volunteers(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    return _two_panels(ts, lang, (["volunteers_registered", "volunteers_active"], tr("volunteers", lang),
+                                  "people"),
+                       (["volunteer_hours"], tr("volunteer_hours", lang), "hours/month"))
+
+
+def _service(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    return _two_panels(ts, lang, (["need_hours", "served_hours"], tr("service", lang), "hours/month"),
+                       (["backlog_hours"], tr("backlog", lang), "hours"))
+
+
+def _panels(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, ylabel: str,
+            percent: bool = False, labeller: Callable[[str, str], str] = metric_label) -> Figure | None:
+    """Small multiples: one fan chart per metric present, titled by its label, shared axes."""
+    present = [m for m in metrics if m in ts.columns]
+    if not present:
+        return None
+    axes = new_grid(len(present), title)
+    for i, (ax, metric) in enumerate(zip(axes, present, strict=True)):
+        _fan(ts, [metric], lang, labeller(metric, lang), ylabel if i % 2 == 0 else "", ax=ax,
+             percent=percent, legend=False)
+        ax.set_xlabel("")
+        ax.title.set_fontsize("medium")
+    return axes[0].figure
+
+
+def _waits(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    return _panels(ts, ["mean_wait_months", *(f"mean_wait_months.{g}" for g in GROUPS)], lang,
+                   tr("waits", lang), _unit("months", lang), labeller=short_label)
+
+
+def _spending(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    sources = [f"spend_by_source.{s}" for s in SOURCES]
+    frame = prep.median_frame(ts, sources, money_scale("yuan/month", lang))
+    if frame.shape[1] == 0:
+        return None
+    axes = new_axes(rows=2)
+    stacked_area(frame, axes[0], title=tr("spending", lang), ylabel=_unit("yuan/month", lang),
+                 xlabel="", labels={c: short_label(c, lang) for c in sources})
+    _fan(ts, ["cost_per_service_hour"], lang, tr("cost_hour", lang), _unit("yuan/hour", lang),
+         ax=axes[1])
+    return axes[0].figure
+
+
+def _compliance(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
+    names = ["staffing_compliance", "duties_compliance",
+             *[c for c in ts.columns if c.startswith("duties_compliance.")]]
+    return _panels(ts, names, lang, tr("compliance", lang), "%", percent=True)
+
+
+RUN_FIGURES: list[tuple[str, Callable[[pd.DataFrame, Scenario, str], Figure | None], str]] = [
+    ("coverage", _coverage, "how_to_read"),
+    ("workforce_levels", _workforce, "workforce_note"),
+    ("community_workers_certified", _cw, "how_to_read"),
+    ("exams", _exams, "exams_note"),
+    ("volunteers", _volunteers, "how_to_read"),
+    ("need_and_service", _service, "how_to_read"),
+    ("wait_by_group", _waits, "how_to_read"),
+    ("spending", _spending, "how_to_read"),
+    ("compliance", _compliance, "how_to_read"),
+]
+
+
+def run_figures(ts: pd.DataFrame, scenario: Scenario, lang: str) -> list[Plot]:
+    """The run's figures, labelled in ``lang``."""
+    return [Plot(name, fig, caption) for name, build, caption in RUN_FIGURES
+            if (fig := build(ts, scenario, lang)) is not None]
+
+
+def compare_figures(runs: Sequence[tuple[str, pd.DataFrame]], lang: str) -> list[Plot]:
+    """One chart per key metric with every scenario's median and 50% band."""
+    plots = []
+    for metric in COMPARE_METRICS:
+        unit = metric_unit(metric)
+        frames = [prep.fan_frame(ts, [metric], money_scale(unit, lang)).assign(series=label)
+                  for label, ts in runs if metric in ts.columns]
+        if not frames:
+            continue
+        fan = pd.concat(frames, ignore_index=True)
+        fan["series"] = pd.Categorical(fan["series"], categories=[label for label, _ in runs])
+        label = metric_label(metric, lang)
+        ylabel = f"{label} (%)" if unit == "share" else _unit(unit, lang)
+        ax = fan_chart(fan, title=tr("compare_title", lang, metric=label), ylabel=ylabel,
+                       xlabel=tr("month", lang), labels={}, bands=(50,), percent=unit == "share", dashes=True,
+                       band_labels=(tr("band50", lang), tr("band90", lang)))
+        plots.append(Plot(f"compare_{file_stem(metric)}", ax.figure, "compare_plot_note"))
+    return plots
+
+
+def _index_plot(sens: pd.DataFrame, output: str, lang: str, indices: tuple[str, ...]) -> Plot | None:
+    frame = prep.index_frame(sens, output, indices)
+    if frame.empty:
+        return None
+    label = metric_label(output, lang)
+    if indices == ("spearman",):
+        ax = index_bars(frame, title=tr("spearman", lang, output=label), xlabel=tr("spearman_x", lang),
+                        indices=indices, labels=("ρ",))
+        return Plot(f"spearman_{file_stem(output)}", ax.figure, "spearman_note")
+    ax = index_bars(frame, title=tr("sobol", lang, output=label), xlabel=tr("sobol_x", lang),
+                    indices=indices, labels=(tr("s1", lang), tr("st", lang)))
+    return Plot(f"sobol_{file_stem(output)}", ax.figure, "sobol_note")
+
+
+def _morris_plot(sens: pd.DataFrame, output: str, lang: str) -> Plot | None:
+    scale, unit = effect_unit(metric_unit(output), lang)
+    frame = prep.morris_frame(sens, output, scale)
+    if frame.empty:
+        return None
+    label = metric_label(output, lang)
+    ax = morris_scatter(frame, title=tr("morris", lang, output=label), xlabel=tr("mu_star", lang, unit=unit),
+                        ylabel=tr("sigma", lang, unit=unit), diagonal_label=tr("sigma_eq", lang))
+    return Plot(f"morris_{file_stem(output)}", ax.figure, "morris_note")
+
+
+def sweep_figures(sens: pd.DataFrame, lang: str) -> list[Plot]:
+    """Per output, whichever the indices allow: S1/ST bars (Sobol, FAST), the Morris mu*-sigma
+    scatter, rank-correlation bars (Latin hypercube)."""
+    plots = []
+    for output in sens["output"].drop_duplicates().astype(str):
+        plots += [_index_plot(sens, output, lang, ("S1", "ST")), _morris_plot(sens, output, lang),
+                  _index_plot(sens, output, lang, ("spearman",))]
+    return [p for p in plots if p is not None]

@@ -1,0 +1,60 @@
+"""Fonts for Chinese plot labels.
+
+Order of preference: the Noto Sans CJK SC file shipped by the ``mplfonts`` package
+(a declared dependency), then a CJK family already known to matplotlib (system fonts).
+When neither exists the report draws English labels rather than boxes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+__all__ = ["CJK_FAMILIES", "cjk_font", "plot_rc"]
+
+#: system families that render simplified Chinese, in order of preference
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei", "Heiti SC",
+                "Droid Sans Fallback", "AR PL UMing CN")
+
+_MPLFONTS_FILE = Path("fonts") / "NotoSansCJKsc-Regular.otf"
+
+
+def _mplfonts_file() -> Path | None:
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / _MPLFONTS_FILE
+    return path if path.is_file() else None
+
+
+def cjk_font() -> str | None:
+    """The family name of a font that renders simplified Chinese, or None if there is none."""
+    from matplotlib import font_manager
+
+    path = _mplfonts_file()
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+        return font_manager.FontProperties(fname=str(path)).get_name()
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in known), None)
+
+
+def _has_bold(family: str) -> bool:
+    from matplotlib import font_manager
+
+    return any(f.name == family and f.weight in (600, 700, 800, 900, "semibold", "bold", "heavy")
+               for f in font_manager.fontManager.ttflist)
+
+
+def plot_rc(family: str | None) -> dict[str, object]:
+    """rcParams for the report's plots: ``family`` first (if any), DejaVu Sans for the rest.
+
+    Titles are bold unless ``family`` has no bold face (mplfonts ships only the regular one).
+    """
+    fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
+    weight = "bold" if family is None or _has_bold(family) else "normal"
+    return {"font.family": fonts, "font.size": 10, "axes.titlesize": 12, "axes.titleweight": weight,
+            "figure.titlesize": 13, "figure.titleweight": weight,
+            "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+            "grid.alpha": 0.3, "legend.frameon": False, "savefig.dpi": 110}

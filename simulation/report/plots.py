@@ -1,0 +1,228 @@
+"""Plot functions: a prepared DataFrame (and an optional ``ax``) in, the axes out.
+
+They compute nothing (quantiles, medians and sums come from :mod:`.prep`), never call
+``show()``, and draw on :class:`matplotlib.figure.Figure` objects, not pyplot's global state.
+Colours are the Okabe-Ito palette (readable with colour-vision deficiencies).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+__all__ = ["OKABE_ITO", "Target", "fan_chart", "index_bars", "morris_scatter", "new_axes", "new_grid",
+           "stacked_area", "yearly_bars"]
+
+#: Okabe & Ito (2008), black last; the yellow is kept for fills only late in the cycle
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)))
+_BAND_ALPHA = {50: 0.35, 90: 0.15}
+
+
+class Target(NamedTuple):
+    """A target line: ``value`` on the y axis, reached by ``date`` (or None), and its label."""
+
+    value: float
+    date: pd.Timestamp | None
+    label: str
+
+
+def new_axes(ax: Axes | None = None, size: tuple[float, float] = (9.0, 4.6), rows: int = 1) -> list[Axes]:
+    """``[ax]`` if given, else the axes of a new figure with ``rows`` panels stacked vertically."""
+    if ax is not None:
+        return [ax]
+    fig = Figure(figsize=(size[0], size[1] * rows), layout="constrained")
+    return list(np.atleast_1d(fig.subplots(rows, 1, sharex=rows > 1)))
+
+
+def new_grid(n: int, title: str, cols: int = 2, size: tuple[float, float] = (4.6, 2.9)) -> list[Axes]:
+    """``n`` panels sharing both axes, ``cols`` per row, under one figure title (small multiples)."""
+    rows = -(-n // cols)
+    fig = Figure(figsize=(size[0] * cols, size[1] * rows + 0.4), layout="constrained")
+    axes = list(np.ravel(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)))
+    for extra in axes[n:]:
+        extra.set_visible(False)
+        for other in axes[n - cols:n]:  # the panel above an empty slot shows the dates
+            other.xaxis.set_tick_params(labelbottom=True)
+    fig.suptitle(title, x=0.01, ha="left")
+    return axes[:n]
+
+
+def _date_axis(ax: Axes) -> None:
+    """Year ticks ("2027") over long spans, month ticks ("2027-07") over short ones, spaced
+    so that the labels fit the axes' width."""
+    lo, hi = (mdates.num2date(x) for x in ax.get_xlim())
+    years = (hi - lo).days / 365.25
+    width = ax.get_position().width * ax.figure.get_figwidth()  # inches
+    if years > 2.5:
+        locator: mdates.DateLocator = mdates.YearLocator(math.ceil(years / max(3, int(width * 1.6))))
+        fmt = "%Y"
+    else:
+        locator = mdates.MonthLocator(interval=math.ceil(12 * years / max(3, int(width * 0.9))))
+        fmt = "%Y-%m"
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
+
+
+def _value_axis(ax: Axes, percent: bool, axis: str = "y") -> None:
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    if percent:
+        target.set_major_formatter(mticker.PercentFormatter(xmax=1.0, decimals=0))
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(0, 1.04)
+        return
+    if axis == "y" and ax.dataLim.y0 >= 0:  # non-negative quantities are shown from zero
+        ax.axhline(0, color="0.3", lw=0.8).sticky_edges.y.append(0)
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    if max(abs(lo), abs(hi)) >= 1000:
+        target.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+
+
+def _legend(ax: Axes, extra: list | None = None) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    for patch in extra or []:
+        handles.append(patch)
+        labels.append(patch.get_label())
+    if handles:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
+def _finish(ax: Axes, title: str, ylabel: str, xlabel: str, percent: bool) -> None:
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel)
+    _value_axis(ax, percent)
+
+
+def _target(ax: Axes, target: Target) -> None:
+    ax.axhline(target.value, color="black", ls="--", lw=1.2, label=target.label)
+    if target.date is not None:
+        ax.axvline(target.date, color="black", ls=":", lw=1.2)
+
+
+def fan_chart(fan: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: str, xlabel: str,
+              labels: Mapping[str, str], band_labels: tuple[str, str] = ("50% band", "90% band"),
+              percent: bool = False, bands: tuple[int, ...] = (90, 50),
+              target: Target | None = None, legend: bool = True, dashes: bool = False) -> Axes:
+    """Median lines with 50% and 90% bands, one colour per ``series`` (and one line style if
+    ``dashes``, so that identical lines stay distinguishable).
+
+    ``fan``: columns ``series, date, q05, q25, q50, q75, q95`` (see :func:`.prep.fan_frame`).
+    """
+    ax = new_axes(ax)[0]
+    edges = {50: ("q25", "q75"), 90: ("q05", "q95")}
+    for i, (series, g) in enumerate(fan.groupby("series", sort=False, observed=True)):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        for band in bands:
+            lo, hi = edges[band]
+            ax.fill_between(g["date"], g[lo], g[hi], color=colour, alpha=_BAND_ALPHA[band], lw=0)
+        ax.plot(g["date"], g["q50"], color=colour, lw=2, label=labels.get(series, str(series)),
+                ls=LINESTYLES[i % len(LINESTYLES)] if dashes else "-")
+    if target is not None:
+        _target(ax, target)
+    _finish(ax, title, ylabel, xlabel, percent)
+    _date_axis(ax)
+    if legend:
+        _legend(ax, [Patch(color="0.4", alpha=_BAND_ALPHA[b], label=band_labels[0 if b == 50 else 1])
+                     for b in sorted(bands)])
+    return ax
+
+
+def stacked_area(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: str,
+                 xlabel: str, labels: Mapping[str, str], total: pd.Series | None = None,
+                 total_label: str = "") -> Axes:
+    """Stacked areas, one per column of ``frame`` (index: dates), plus an optional total line."""
+    ax = new_axes(ax)[0]
+    colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(frame.shape[1])]
+    ax.stackplot(frame.index, *(frame[c] for c in frame.columns), colors=colours, alpha=0.85,
+                 labels=[labels.get(c, c) for c in frame.columns])
+    if total is not None:
+        ax.plot(total.index, total, color="black", lw=1.5, ls="--", label=total_label)
+    _finish(ax, title, ylabel, xlabel, percent=False)
+    _date_axis(ax)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              borderaxespad=0)  # top of the legend = top of the stack
+    return ax
+
+
+def yearly_bars(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: str,
+                xlabel: str, labels: Mapping[str, str]) -> Axes:
+    """Grouped bars per year (median) with 5th-95th percentile whiskers.
+
+    ``frame``: columns ``series, year, q05, q50, q95`` (see :func:`.prep.yearly_frame`).
+    """
+    ax = new_axes(ax)[0]
+    groups = list(frame.groupby("series", sort=False, observed=True))
+    years = sorted(frame["year"].unique())
+    width = 0.8 / max(len(groups), 1)
+    for i, (series, g) in enumerate(groups):
+        x = np.searchsorted(years, g["year"]) + (i - (len(groups) - 1) / 2) * width
+        err = np.vstack([g["q50"] - g["q05"], g["q95"] - g["q50"]])
+        ax.bar(x, g["q50"], width, yerr=err, capsize=3, color=OKABE_ITO[i % len(OKABE_ITO)],
+               label=labels.get(series, str(series)), error_kw={"lw": 1, "ecolor": "0.25"})
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.grid(axis="x", visible=False)
+    _finish(ax, title, ylabel, xlabel, percent=False)
+    _legend(ax)
+    return ax
+
+
+def index_bars(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, xlabel: str,
+               indices: Sequence[str] = ("S1", "ST"), labels: Sequence[str] = ("S1", "ST")) -> Axes:
+    """Horizontal bars per parameter, one per index (e.g. Sobol S1 and ST), with confidence
+    whiskers; the first row of ``frame`` on top.
+
+    ``frame``: columns ``parameter`` and, per index, ``<index>`` and ``<index>_conf``
+    (see :func:`.prep.index_frame`).
+    """
+    ax = new_axes(ax, size=(9.0, 1.5 + 0.32 * len(indices) * len(frame)))[0]
+    y = np.arange(len(frame))
+    height = 0.76 / len(indices)
+    for i, (col, label) in enumerate(zip(indices, labels, strict=True)):
+        offset = (i - (len(indices) - 1) / 2) * height
+        ax.barh(y + offset, frame[col], height, xerr=frame[f"{col}_conf"].fillna(0), color=OKABE_ITO[i],
+                label=label, capsize=3, error_kw={"lw": 1, "ecolor": "0.25"})
+    ax.set_yticks(y, frame["parameter"])
+    ax.invert_yaxis()
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.grid(axis="y", visible=False)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    _legend(ax)
+    return ax
+
+
+def morris_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, xlabel: str,
+                   ylabel: str, diagonal_label: str = "σ = μ*") -> Axes:
+    """Morris mu* against sigma, one colour and marker per parameter, mu* confidence whiskers,
+    and the line sigma = mu* (above it, effects are non-linear or interacting).
+
+    ``frame``: columns ``parameter, mu_star, mu_star_conf, sigma`` (see :func:`.prep.morris_frame`).
+    """
+    ax = new_axes(ax, size=(9.0, 5.0))[0]
+    for i, row in enumerate(frame.itertuples(index=False)):
+        ax.errorbar(row.mu_star, row.sigma, xerr=0 if pd.isna(row.mu_star_conf) else row.mu_star_conf,
+                    fmt=MARKERS[i % len(MARKERS)], ms=8, capsize=3, label=row.parameter,
+                    color=OKABE_ITO[(i + i // len(MARKERS)) % len(OKABE_ITO)], elinewidth=1)
+    xlim, ylim = (0, ax.dataLim.x1 * 1.08 or 1.0), (0, ax.dataLim.y1 * 1.1 or 1.0)  # room for markers
+    top = max(xlim[1], ylim[1])
+    ax.plot([0, top], [0, top], color="0.5", ls="--", lw=1, label=diagonal_label)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    _value_axis(ax, percent=False, axis="x")
+    _value_axis(ax, percent=False, axis="y")
+    _legend(ax)
+    return ax

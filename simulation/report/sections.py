@@ -1,0 +1,255 @@
+"""The report's content: header facts, tables and figure sections for runs and sweeps."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..cli import KEY_METRICS
+from . import html, prep
+from .data import RunFolder, SweepFolder
+from .i18n import effect_unit, metric_label, metric_unit, money_scale, points, tr, unit_label
+
+__all__ = ["Rendered", "run_page", "sweep_page"]
+
+#: (plot name, PNG bytes, caption key)
+Rendered = tuple[str, bytes, str]
+
+
+def fmt(value: Any, unit: str, lang: str) -> str:
+    """A value for a table cell: shares as percent, money scaled like the plots."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    if unit == "share":
+        return f"{v:.1%}"
+    if money_scale(unit, lang) != 1.0:
+        return f"{v / money_scale(unit, lang):,.2f}"
+    if unit.startswith("people") or unit == "projects" or abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:,.2f}"
+
+
+def _signed(text: str) -> str:
+    """"+1.2" / "−1.2" with a true minus sign; a zero gets "±"."""
+    if text.lstrip("+-").strip("0.,") == "":
+        return "±" + text.lstrip("+-")
+    return text.replace("-", "−")
+
+
+def _diff(row: pd.Series, unit: str, lang: str) -> str:
+    if unit == "share":
+        return f"{_signed(f'{row["diff"] * 100:+.1f}')} {points(lang)}"
+    sign = "-" if row["diff"] < 0 else "+"
+    rel = "" if math.isnan(row["rel_diff"]) else f", {_signed(f'{row["rel_diff"] * 100:+.1f}')}%"
+    return f"{_signed(sign + fmt(abs(row['diff']), unit, lang))}{rel}"
+
+
+def _param_value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _links(folder: Path, out: Path, files: Sequence[str]) -> list[tuple[str, str]]:
+    rel = Path(os.path.relpath(folder.resolve(), out.resolve()))
+    return [(f, (rel / f).as_posix()) for f in files if (folder / f).is_file()]
+
+
+def _figures(rendered: Sequence[Rendered], lang: str, replicates: int | str) -> str:
+    return "".join(html.figure(png, f"plots/{name}.png", tr(caption, lang, n=replicates, k=5), name)
+                   for name, png, caption in rendered)
+
+
+def _version(manifest: dict[str, Any]) -> str:
+    versions = manifest.get("versions")
+    return str(versions.get("swsim", "—") if isinstance(versions, dict) else manifest.get("version", "—"))
+
+
+def _facts(manifest: dict[str, Any], keys: Sequence[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """(label, value) for manifest ``keys`` given as (text key, manifest key)."""
+    return [(tr(label, lang), str(manifest.get(key, "—"))) for label, key in keys]
+
+
+def _run_header(run: RunFolder, out: Path, lang: str) -> str:
+    m, sc = run.manifest, run.scenario
+    last = run.timeseries["date"].max()
+    fields = [(tr("scenario", lang), f"{run.name} — {sc.description}" if sc.description else run.name),
+              (tr("region", lang), sc.region),
+              (tr("period", lang), f"{sc.start} – {last:%Y-%m} "
+                                    f"({tr('months_n', lang, n=sc.months)})"),
+              *_facts(m, [("seed", "seed"), ("replicates", "replicates")], lang),
+              (tr("version", lang), _version(m)), (tr("date", lang), str(m.get("started_at", "—"))),
+              (tr("commit", lang), str(m.get("git_commit") or "—")[:12])]
+    links = _links(run.path, out, ["timeseries.csv", "summary.csv", "scenario.yaml", "manifest.json"])
+    return html.header(tr("title", lang, scenario=run.name), fields, links, tr("data_files", lang))
+
+
+def _indicator_section(run: RunFolder, lang: str) -> tuple[str, str, str]:
+    rows, classes = [], []
+    end = f"{run.timeseries['date'].max():%Y-%m}"
+    for ind in prep.indicators(run.timeseries, run.scenario):
+        name = tr(ind.key, lang) if ind.key else metric_label(ind.metric, lang)
+        status = tr(ind.status, lang, end=end)
+        first = ind.first_met or tr("never", lang)
+        if ind.first_met and ind.final < ind.target:
+            first += f" ({tr('lapsed', lang)})"
+        rows.append([name, f"≥ {ind.target:.0%}", ind.deadline or "—", fmt(ind.at_deadline, "share", lang),
+                     fmt(ind.final, "share", lang), status, first])
+        classes.append(ind.status)
+    headers = [tr(k, lang) for k in ("indicator", "target", "deadline", "at_deadline", "final", "status",
+                                     "first_met")]
+    table = html.table(headers, rows, numeric=(1, 3, 4), row_classes=classes,
+                       cell_classes={2: "nowrap", 5: "status", 6: "nowrap"})
+    title = tr("sec_indicators", lang)
+    return "indicators", title, html.section("indicators", title, table)
+
+
+def _final_section(run: RunFolder, lang: str) -> tuple[str, str, str] | None:
+    if run.summary is None:
+        return None
+    summary = run.summary.set_index("metric")
+    rows = []
+    for m in (m for m in KEY_METRICS if m in summary.index):
+        p5, p50, p95 = (fmt(summary.loc[m, q], metric_unit(m), lang) for q in ("p5", "p50", "p95"))
+        rows.append([metric_label(m, lang), p50, f"{p5} – {p95}", unit_label(metric_unit(m), lang)])
+    headers = [tr("metric", lang), tr("median_h", lang), tr("p5_p95", lang), tr("unit", lang)]
+    title = tr("sec_final", lang)
+    return "final", title, html.section("final", title, html.table(headers, rows, numeric=(1, 2)))
+
+
+def _compare_section(runs: Sequence[tuple[str, RunFolder]], rendered: Sequence[Rendered],
+                     lang: str) -> tuple[str, str, str]:
+    finals = prep.compare_finals([(label, r.timeseries) for label, r in runs], KEY_METRICS)
+    labels = [label for label, _ in runs]
+    rows = []
+    for metric, group in finals.groupby("metric", sort=False):
+        unit = metric_unit(str(metric))
+        cells = {r["scenario"]: fmt(r["final"], unit, lang) + ("" if r["scenario"] == labels[0]
+                                                              else f" ({_diff(r, unit, lang)})")
+                 for _, r in group.iterrows()}
+        rows.append([metric_label(str(metric), lang), unit_label(unit, lang),
+                     *(cells.get(label, "—") for label in labels)])
+    ends = ", ".join(f"{label}: {g['end'].iloc[0]}" for label, g in finals.groupby("scenario", sort=False))
+    headers = [tr("metric", lang), tr("unit", lang), *labels]
+    title = tr("sec_compare", lang)
+    body = html.table(headers, rows, numeric=tuple(range(2, 2 + len(labels))))
+    note = html.paragraph(f"{tr('compare_note', lang)} ({ends})")
+    return "compare", title, html.section("compare", title, note, body, _figures(rendered, lang, ""))
+
+
+def _appendix(scenario: Any, lang: str) -> tuple[str, str, str]:
+    params = prep.parameter_rows(scenario)
+    rows = [[p.path, _param_value(p.value), p.unit, p.source or tr("assumption", lang), p.description]
+            for p in params.itertuples(index=False)]
+    headers = [tr(k, lang) for k in ("parameter", "value", "unit", "source", "description")]
+    note = html.paragraph(tr("appendix_note", lang, n=int(params["assumption"].sum()), total=len(params)))
+    classes = ["assumption" if a else "" for a in params["assumption"]]
+    body = html.table(headers, rows, row_classes=classes, cell_classes={3: "source"})
+    title = tr("sec_appendix", lang)
+    return "appendix", title, html.section("appendix", title, note, body)
+
+
+def _footer(lang: str) -> str:
+    return f"{tr('generated', lang, date=date.today().isoformat())} {tr('images_note', lang)}"
+
+
+def run_page(run: RunFolder, compared: Sequence[tuple[str, RunFolder]], rendered: Sequence[Rendered],
+             out: Path, lang: str) -> str:
+    """The report page for a run; ``compared``: (label, run) of every scenario compared, this
+    run first (empty without --compare)."""
+    own = [r for r in rendered if not r[0].startswith("compare_")]
+    overlays = [r for r in rendered if r[0].startswith("compare_")]
+    n = run.manifest.get("replicates", run.timeseries["replicate"].nunique())
+    plots = ("plots", tr("sec_plots", lang), html.section("plots", tr("sec_plots", lang),
+                                                          _figures(own, lang, n)))
+    parts = [_indicator_section(run, lang), _final_section(run, lang), plots]
+    if compared:
+        parts.append(_compare_section(compared, overlays, lang))
+    parts.append(_appendix(run.scenario, lang))
+    return html.document(lang, tr("title", lang, scenario=run.name), _run_header(run, out, lang),
+                         tr("contents", lang), [p for p in parts if p], _footer(lang))
+
+
+def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> str:
+    m = sweep.manifest
+    runs = m.get("runs") if isinstance(m.get("runs"), dict) else {}
+    scenario = m.get("scenario") or (sweep.scenario.name if sweep.scenario else "—")
+    fields = [(tr("experiment", lang), f"{sweep.name} — {m['description']}" if m.get("description")
+               else sweep.name),
+              (tr("scenario", lang), str(scenario)),
+              *_facts(m, [("method", "method"), ("samples", "samples"), ("replicates", "replicates"),
+                          ("seed", "seed")], lang),
+              (tr("runs_ok", lang), tr("runs_ok_value", lang, ok=runs.get("ok", "—"),
+                                       failed=runs.get("failed", "—"))),
+              (tr("version", lang), _version(m)),
+              (tr("date", lang), str(m.get("started_at") or m.get("created") or "—")),
+              (tr("commit", lang), str(m.get("git_commit") or "—")[:12])]
+    links = _links(sweep.path, out, ["runs.parquet", "sensitivity.csv", "scenario.yaml", "manifest.json"])
+    return html.header(tr("sweep_title", lang, scenario=sweep.name), fields, links, tr("data_files", lang))
+
+
+def _runs_section(sweep: SweepFolder, lang: str) -> tuple[str, str, str]:
+    parts = []
+    ranges = prep.swept_ranges(sweep.ranges, sweep.scenario)
+    if len(ranges):
+        rows = [[r.path, f"{_param_value(r.low)} – {_param_value(r.high)}", r.unit, r.source, r.description]
+                for r in ranges.itertuples(index=False)]
+        headers = [tr(k, lang) for k in ("parameter", "range", "unit", "source", "description")]
+        parts.append(html.table(headers, rows, cell_classes={1: "nowrap"}))
+    runs = sweep.runs
+    if runs is not None and "status" in runs.columns:
+        counts = ", ".join(f"{k} {v}" for k, v in runs["status"].value_counts().items())
+        parts.append(html.paragraph(tr("runs_status", lang, n=len(runs), status=counts)))
+        failed = runs[runs["status"] != "ok"].head(5)
+        if len(failed) and "error" in runs.columns:
+            parts.append(html.table(["run_id", tr("error", lang)],
+                                    [[str(r.run_id), str(r.error)] for r in failed.itertuples()]))
+    notes = sweep.manifest.get("sensitivity_notes") or []
+    if notes:
+        items = "".join(f"<li>{html.esc(n)}</li>" for n in notes)
+        parts.append(f"<p class=\"note\">{html.esc(tr('notes', lang))}:</p><ul class=\"note\">{items}</ul>")
+    title = tr("sec_swept", lang)
+    return "swept", title, html.section("swept", title, *parts)
+
+
+def _levers_section(sens: pd.DataFrame, lang: str) -> tuple[str, str, str]:
+    rows = []
+    for r in prep.top_levers(sens, k=5).itertuples():
+        # mu* is in the output's unit (shown like the Morris plot); S1, ST and rho have none
+        scale, unit = effect_unit(metric_unit(str(r.output)), lang) if r.index == "mu_star" else (1.0, "")
+        rows.append([metric_label(str(r.output), lang), str(r.rank), str(r.parameter), str(r.index),
+                     f"{r.value / scale:.3g}", "—" if pd.isna(r.conf) else f"{r.conf / scale:.2g}", unit])
+    headers = [tr(k, lang) for k in ("output", "rank", "parameter", "index", "value", "conf", "unit")]
+    title = tr("sec_levers", lang)
+    return "levers", title, html.section("levers", title, html.paragraph(tr("levers_note", lang, k=5)),
+                                         html.table(headers, rows, numeric=(1, 4, 5)))
+
+
+def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang: str) -> str:
+    """The report page for a sweep folder."""
+    parts = []
+    if sweep.sensitivity is not None:
+        parts.append(_levers_section(sweep.sensitivity, lang))
+        parts.append(("sensitivity", tr("sec_sweep", lang),
+                      html.section("sensitivity", tr("sec_sweep", lang), _figures(rendered, lang, ""))))
+    else:
+        parts.append(("sensitivity", tr("sec_sweep", lang), html.section(
+            "sensitivity", tr("sec_sweep", lang), html.paragraph(tr("no_sensitivity", lang)))))
+    parts.insert(0, _runs_section(sweep, lang))
+    if sweep.scenario is not None:
+        parts.append(_appendix(sweep.scenario, lang))
+    return html.document(lang, tr("sweep_title", lang, scenario=sweep.name), _sweep_header(sweep, out, lang),
+                         tr("contents", lang), [p for p in parts if p], _footer(lang))

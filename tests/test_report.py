@@ -1,0 +1,303 @@
+"""swsim report: plots, HTML, Chinese, comparisons, sweeps, bad arguments (Agg, no pyplot)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from simulation.cli import KEY_METRICS  # noqa: E402
+from simulation.params import load_scenario  # noqa: E402
+from simulation.report import build_report, prep  # noqa: E402
+from simulation.report.fonts import CJK_FAMILIES, cjk_font  # noqa: E402
+
+RUN_PLOTS = ["coverage", "workforce_levels", "community_workers_certified", "exams", "volunteers",
+             "need_and_service", "wait_by_group", "spending", "compliance"]
+OUTPUTS = ["certified_total", "need_met_share", "station_coverage"]
+PARAMS = {"workforce.exam.registration_growth": (0.0, 0.7), "funding.sources.purchase.amount": (1.6e6, 4.8e6),
+          "workforce.attrition_rate": (0.08, 0.25), "volunteers.active_share": (0.1, 0.4)}
+BAD_EXIT = 2
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file (asserting its signature)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def glyph_warnings(record: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in record if "missing from font" in str(w.message)]
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory) -> Path:
+    from simulation import run
+
+    return run("small_city", seed=1, replicates=3).write(tmp_path_factory.mktemp("run") / "small_city")
+
+
+@pytest.fixture(scope="session")
+def other_runs(tmp_path_factory) -> list[Path]:
+    from simulation import run
+
+    base = tmp_path_factory.mktemp("others")
+    sets = {"small_cut": "funding.sources.purchase.amount=1.6e6",
+            "small_exams": "workforce.exam.registration_growth=0.6"}
+    return [run("small_city", seed=2, replicates=2, sets=[f"name={name}", s]).write(base / name)
+            for name, s in sets.items()]
+
+
+def _sensitivity() -> pd.DataFrame:
+    """Realistic Sobol rows (S1, ST with conf) and Morris rows (mu, mu_star with conf, sigma); for
+    need_met_share Morris gives its confidence as a separate mu_star_conf row, as SALib names it."""
+    st = {"certified_total": [0.62, 0.03, 0.41, 0.01], "need_met_share": [0.08, 0.83, 0.05, 0.12],
+          "station_coverage": [0.02, 0.95, 0.03, 0.00]}
+    rows = []
+    for output, totals in st.items():
+        for p, total in zip(PARAMS, totals, strict=True):
+            rows += [[output, p, "S1", total * 0.8, 0.09], [output, p, "ST", total, 0.06],
+                     [output, p, "mu", total * 90, np.nan], [output, p, "sigma", total * 40, np.nan]]
+            if output == "need_met_share":
+                rows += [[output, p, "mu_star", total * 100, np.nan],
+                         [output, p, "mu_star_conf", total * 20, np.nan]]
+            else:
+                rows.append([output, p, "mu_star", total * 100, total * 15])
+    return pd.DataFrame(rows, columns=["output", "parameter", "index", "value", "conf"])
+
+
+@pytest.fixture(scope="session")
+def sweep_dir(tmp_path_factory, run_dir) -> Path:
+    """A sweep folder in the documented format (runs.parquet, sensitivity.csv, manifest.json)."""
+    out = tmp_path_factory.mktemp("sweep") / "levers"
+    out.mkdir()
+    rng = np.random.default_rng(3)
+    n = 40
+    runs = pd.DataFrame({"run_id": range(n), "sample": np.arange(n) // 2, "replicate": np.arange(n) % 2,
+                         "seed": rng.integers(0, 2**31, n)})
+    for p, (lo, hi) in PARAMS.items():
+        runs[p] = rng.uniform(lo, hi, n)
+    runs["status"] = ["ok"] * (n - 2) + ["failed"] * 2
+    runs["error"] = [None] * (n - 2) + ["ValueError: boom"] * 2
+    for o in OUTPUTS:
+        runs[o] = rng.uniform(0, 1, n)
+    runs.to_parquet(out / "runs.parquet", index=False)
+    _sensitivity().to_csv(out / "sensitivity.csv", index=False)
+    shutil.copy(run_dir / "scenario.yaml", out / "scenario.yaml")
+    manifest = {"experiment": "levers", "description": "test sweep", "scenario": "small_city",
+                "method": "sobol", "samples": 16, "replicates": 2, "seed": 5,
+                "parameters": {p: list(r) for p, r in PARAMS.items()}, "outputs": OUTPUTS,
+                "runs": {"total": n, "ok": n - 2, "failed": 2}, "started_at": "2026-01-01T00:00:00+00:00",
+                "versions": {"swsim": "0.1.0"}, "sensitivity_notes": ["station_coverage: test note"]}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def en_report(run_dir, tmp_path_factory) -> Path:
+    return build_report(run_dir, out=tmp_path_factory.mktemp("en"))
+
+
+@pytest.fixture(scope="session")
+def zh_report(run_dir, tmp_path_factory) -> tuple[Path, list[str]]:
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        page = build_report(run_dir, lang="zh", out=tmp_path_factory.mktemp("zh"))
+    return page, glyph_warnings(record)
+
+
+def test_every_run_plot_is_a_readable_png(en_report):
+    plots = en_report.parent / "plots"
+    assert sorted(p.stem for p in plots.glob("*.png")) == sorted(RUN_PLOTS)
+    for name in RUN_PLOTS:
+        width, height = png_size(plots / f"{name}.png")
+        assert 700 <= width <= 1400 and 350 <= height <= 1600, (name, width, height)
+        assert (plots / f"{name}.png").stat().st_size > 15_000, name
+
+
+def test_html_references_every_plot_and_the_data(en_report, run_dir):
+    page = en_report.read_text(encoding="utf-8")
+    for name in RUN_PLOTS:
+        assert f'href="plots/{name}.png"' in page, name
+    assert page.count('src="data:image/png;base64,') == len(RUN_PLOTS)  # self-contained
+    for f in ("timeseries.csv", "summary.csv", "scenario.yaml"):
+        href = re.search(rf'href="([^"]*{f})"', page).group(1)
+        assert (en_report.parent / href).resolve() == (run_dir / f).resolve()
+    assert "small_city" in page and "Replicates</dt><dd>3<" in page and "Seed</dt><dd>1<" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+
+
+def test_assumptions_appendix_lists_every_parameter(en_report, run_dir):
+    from simulation.params.schema import Scenario, describe_parameters
+
+    page = en_report.read_text(encoding="utf-8")
+    rows = describe_parameters(Scenario, load_scenario(run_dir / "scenario.yaml"))
+    for row in rows:
+        assert f"<td>{row['path']}</td>" in page, row["path"]
+    assumptions = sum(1 for r in rows if not r["source"] or r["source"].startswith("assumption"))
+    assert f"{assumptions} of {len(rows)} parameters rest on a stated assumption" in page
+
+
+def test_indicator_table_in_report(en_report):
+    page = en_report.read_text(encoding="utf-8")
+    section = page[page.index('id="indicators"'):page.index('id="final"')]
+    assert "Station coverage" in section and "2025-12" in section
+    # small_city ends 2024-12, before both 2025-12 deadlines
+    assert section.count('class="pending"') + section.count('class="met"') >= 2
+
+
+def _series(values: list[float], start: str = "2021-12", replicates: int = 1) -> pd.DataFrame:
+    dates = pd.date_range(start, periods=len(values), freq="MS")
+    return pd.concat([pd.DataFrame({"scenario": "t", "replicate": r, "step": range(len(values)),
+                                    "date": dates, "station_coverage": values})
+                      for r in range(replicates)], ignore_index=True)
+
+
+def test_indicator_known_answers(run_dir):
+    sc = load_scenario(run_dir / "scenario.yaml")  # station deadline 2025-12
+    rising = _series([0.3 + 0.1 * k for k in range(8)] + [1.0] * 52)  # 1.0 first at step 7 = 2022-07
+    ind = next(i for i in prep.indicators(rising, sc) if i.metric == "station_coverage")
+    assert (ind.status, ind.first_met, ind.at_deadline) == ("met", "2022-07", 1.0)
+    short = _series([0.3, 0.4, 0.5])
+    ind = next(i for i in prep.indicators(short, sc) if i.metric == "station_coverage")
+    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("pending", None, None, 0.5)
+    late = _series([0.5] * 60)  # ends 2026-11, never reaches 100%
+    ind = next(i for i in prep.indicators(late, sc) if i.metric == "station_coverage")
+    assert (ind.status, ind.first_met, ind.at_deadline) == ("not_met", None, 0.5)
+
+
+def test_fan_and_yearly_known_answers():
+    ts = pd.concat([pd.DataFrame({"replicate": r, "step": range(25), "scenario": "t",
+                                  "date": pd.date_range("2021-12", periods=25, freq="MS"),
+                                  "station_coverage": float(r + 1), "exam_passes": float(r + 1)})
+                    for r in range(5)], ignore_index=True)
+    fan = prep.fan_frame(ts, ["station_coverage", "exam_passes", "not_a_metric"])
+    first = fan[fan["series"] == "station_coverage"].iloc[0]
+    assert (first["q25"], first["q50"], first["q75"]) == (2.0, 3.0, 4.0)
+    passes = fan[fan["series"] == "exam_passes"]
+    assert passes["date"].min() == pd.Timestamp("2022-01")  # flows have no value at step 0
+    yearly = prep.yearly_frame(ts, ["exam_passes"])
+    assert yearly["year"].tolist() == [2022, 2023] and yearly["q50"].tolist() == [36.0, 36.0]
+
+
+def test_sensitivity_frames_read_both_confidence_forms():
+    sens = _sensitivity()
+    sobol = prep.sobol_frame(sens, "certified_total")
+    assert sobol["parameter"].iloc[0] == "workforce.exam.registration_growth"
+    assert sobol["ST"].iloc[0] == pytest.approx(0.62) and sobol["ST_conf"].iloc[0] == pytest.approx(0.06)
+    for output, conf in (("certified_total", 0.62 * 15), ("need_met_share", 0.83 * 20)):
+        morris = prep.morris_frame(sens, output)
+        assert morris["mu_star_conf"].iloc[0] == pytest.approx(conf)
+    top = prep.top_levers(sens, k=2)
+    assert top[top["output"] == "station_coverage"]["parameter"].tolist() == [
+        "funding.sources.purchase.amount", "workforce.attrition_rate"]
+
+
+def test_zh_report_uses_chinese_and_a_cjk_font(zh_report):
+    page_path, missing = zh_report
+    page = page_path.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "目标指标完成情况" in page and "社工站覆盖率" in page
+    family = cjk_font()
+    assert family in CJK_FAMILIES
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert "cjk" in Path(path).name.lower() or "han" in Path(path).name.lower(), path
+    assert missing == [], missing[:3]  # every Chinese glyph was found: no boxes
+
+
+def test_zh_without_cjk_font_falls_back_to_english_plots(run_dir, tmp_path, monkeypatch):
+    import simulation.report.build as build
+
+    monkeypatch.setattr(build, "cjk_font", lambda: None)
+    err = io.StringIO()
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        page = build.build_report(run_dir, lang="zh", out=tmp_path, stderr=err)
+    assert glyph_warnings(record) == []  # English labels, so DejaVu Sans draws them all
+    assert len(err.getvalue().strip().splitlines()) == 1 and "font" in err.getvalue()
+    assert "社工站覆盖率" in page.read_text(encoding="utf-8")
+
+
+def test_compare_three_scenarios(cli, run_dir, other_runs, tmp_path):
+    status, out, err = cli("report", run_dir, "--compare", *other_runs, "--out", tmp_path)
+    assert status == 0, err
+    plots = {p.stem for p in (tmp_path / "plots").glob("*.png")}
+    assert {f"compare_{m}" for m in KEY_METRICS} <= plots and set(RUN_PLOTS) <= plots
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('id="compare"'):page.index('id="appendix"')]
+    assert all(f"<th>{name}</th>" in section for name in ("small_city", "small_cut", "small_exams"))
+    assert " pp)" in section  # differences from the first scenario
+    for m in KEY_METRICS:
+        png_size(tmp_path / "plots" / f"compare_{m}.png")
+
+
+def test_sweep_folder_gives_sensitivity_plots(cli, sweep_dir, tmp_path):
+    status, _, err = cli("report", sweep_dir, "--out", tmp_path)
+    assert status == 0, err
+    for o in OUTPUTS:
+        for kind in ("sobol", "morris"):
+            width, height = png_size(tmp_path / "plots" / f"{kind}_{o}.png")
+            assert width >= 700 and height >= 250
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    levers = page[page.index('id="levers"'):page.index('id="sensitivity"')]
+    first = re.search(r"<td>Station coverage</td><td class=\"num\">1</td><td>([^<]+)</td>", levers)
+    assert first and first.group(1) == "funding.sources.purchase.amount"
+    assert "ValueError: boom" in page and "test note" in page and "1,600,000 – 4,800,000" in page
+
+
+@pytest.mark.parametrize("case", ["missing", "file", "empty", "no_manifest", "compare_sweep",
+                                  "compare_empty", "bad_lang", "sweep_compare"])
+def test_bad_arguments_exit_2_and_write_nothing(cli, case, run_dir, sweep_dir, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    partial = tmp_path / "partial"
+    shutil.copytree(run_dir, partial, ignore=shutil.ignore_patterns("manifest.json", "plots", "*.html"))
+    (tmp_path / "file.txt").write_text("x")
+    args = {"missing": [tmp_path / "nope"], "file": [tmp_path / "file.txt"], "empty": [empty],
+            "no_manifest": [partial], "compare_sweep": [run_dir, "--compare", sweep_dir],
+            "compare_empty": [run_dir, "--compare", empty], "bad_lang": [run_dir, "--lang", "fr"],
+            "sweep_compare": [sweep_dir, "--compare", run_dir]}[case]
+    out = tmp_path / "out"
+    status, stdout, err = cli("report", *args, "--out", out)
+    assert status == BAD_EXIT
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert not out.exists()
+
+
+def _chromium() -> str | None:
+    return next((b for b in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+                 if shutil.which(b)), None)
+
+
+@pytest.mark.skipif(_chromium() is None, reason="needs headless Chromium (apt-get install chromium) "
+                    "to render the HTML as a reader would; the report itself does not need it")
+def test_chromium_renders_the_report(en_report, tmp_path):
+    shot = tmp_path / "shot.png"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", f"--user-data-dir={profile}", f"--screenshot={shot}",
+                        "--window-size=1280,3000", en_report.resolve().as_uri()],
+                       capture_output=True, timeout=120, check=False)
+    assert png_size(shot) == (1280, 3000)
+    from PIL import Image
+
+    colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 200  # text, tables and plots, not a blank page

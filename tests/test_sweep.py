@@ -1,0 +1,327 @@
+"""swsim sweep: known answers (Ishigami), executors agree, resume, failures, bad input.
+
+Plug-in models used here are defined in this module and named ``test_sweep:...``
+(pytest puts tests/ on sys.path; worker processes inherit it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from simulation.experiments.examples import ishigami, ishigami_indices
+from simulation.experiments.executors import local_cluster, preserved_environ
+from simulation.experiments.spec import load_experiment
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPERIMENTS = ROOT / "experiments"
+PI = math.pi
+#: set at collection, before any worker process starts, so workers inherit it
+MARKERS = Path(os.environ.setdefault("SWSIM_TEST_MARKERS", tempfile.mkdtemp(prefix="swsim-")))
+ISHIGAMI = {"model": "simulation.experiments.examples:ishigami",
+            "parameters": {f"x{i}": [-PI, PI] for i in (1, 2, 3)}, "outputs": ["y"]}
+
+
+# ---- plug-in models for these tests -------------------------------------------------------
+
+def holes(params: dict[str, float], seed: int) -> dict[str, float]:
+    """Ishigami, but raises where x1 > 2.5 (part of the space fails)."""
+    if params["x1"] > 2.5:
+        raise ValueError(f"no model here (x1 = {params['x1']:.3f})")
+    return ishigami(params, seed)
+
+
+_calls = 0
+
+
+def killed(params: dict[str, float], seed: int) -> dict[str, float]:
+    """Ishigami; with SWSIM_TEST_KILL_AT=K set, SIGKILLs its own process on the K-th call."""
+    global _calls
+    _calls += 1
+    if _calls == int(os.environ.get("SWSIM_TEST_KILL_AT", "0")):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return ishigami(params, seed)
+
+
+def dies(params: dict[str, float], seed: int) -> dict[str, float]:
+    """Ishigami; its worker process dies once where x1 > 2.8, and every time where x1 < -3.0."""
+    if params["x1"] < -3.0:
+        os._exit(3)
+    marker = MARKERS / f"died-{seed}"
+    if params["x1"] > 2.8 and not marker.exists():
+        marker.touch()
+        os._exit(3)
+    return ishigami(params, seed)
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+def write_experiment(path: Path, **fields) -> Path:
+    base = {"name": "t", "method": "sobol", "samples": 64, "seed": 11}
+    path.write_text(json.dumps({**base, **fields}), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def table(folder: Path):
+    return pq.read_table(folder / "runs.parquet")
+
+
+def sens(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / "sensitivity.csv").set_index(["output", "parameter", "index"])
+
+
+# ---- known answers ------------------------------------------------------------------------
+
+def test_ishigami_sobol_indices_match_analytic(cli, tmp_path):
+    exp = write_experiment(tmp_path / "ish.yaml", samples=1024, **ISHIGAMI)
+    status, out, err = cli("sweep", exp, "--out", tmp_path / "out", "--workers", "1")
+    assert status == 0, err
+    got = sens(tmp_path / "out")
+    for index, values in ishigami_indices().items():
+        for name, expected in values.items():
+            assert got.loc[("y", name, index), "value"] == pytest.approx(expected, abs=0.05), (
+                index, name)
+            assert got.loc[("y", name, index), "conf"] > 0
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert len(runs) == 1024 * 5 and runs["run_id"].tolist() == list(range(len(runs)))
+    assert (runs["status"] == "ok").all() and runs["error"].isna().all()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["runs"]["failed"] == 0 and manifest["executor"]["kind"] == "serial"
+
+
+@pytest.mark.parametrize("method,samples,index", [("morris", 40, "mu_star"), ("fast", 257, "ST"),
+                                                  ("lhs", 400, "spearman")])
+def test_other_methods_rank_ishigami(cli, tmp_path, method, samples, index):
+    exp = write_experiment(tmp_path / "e.yaml", method=method, samples=samples, **ISHIGAMI)
+    assert cli("sweep", exp, "--out", tmp_path / "o", "--workers", "1")[0] == 0
+    got = sens(tmp_path / "o")["value"].xs(index, level="index").loc["y"]
+    if method == "lhs":  # y rises with sin(x1) but not monotonically with x2, x3
+        assert got["x1"] > 0.3 and abs(got["x2"]) < 0.15 and abs(got["x3"]) < 0.15
+    else:
+        assert got["x1"] > got["x3"] and got["x2"] > got["x3"]
+
+
+def test_evaluate_is_the_simulation_as_a_plugin(small):
+    import simulation
+    from simulation.experiments.levers import apply_params
+
+    got = simulation.evaluate({"workforce.attrition_rate": 0.2}, 5, scenario=small,
+                              outputs=["certified_total", "station_coverage@2023-01"])
+    assert set(got) == {"certified_total", "station_coverage@2023-01"}
+    assert all(isinstance(v, float) for v in got.values())
+    assert got == simulation.evaluate({"workforce.attrition_rate": 0.2}, 5, scenario=small,
+                                      outputs=["certified_total", "station_coverage@2023-01"])
+    rounded = apply_params(small, {"network.station_posts": 3.6, "workforce.attrition_rate": 0.2})
+    assert rounded.network.station_posts == 4 and rounded.workforce.attrition_rate == 0.2
+
+
+# ---- executors agree run for run ----------------------------------------------------------
+
+def test_serial_processes_and_dask_give_identical_runs(cli, tmp_path):
+    """The simulation itself (small city, two replicates) on all three executors."""
+    exp = write_experiment(tmp_path / "sc.yaml", scenario="small_city", method="morris", samples=2,
+                           replicates=2, parameters={"workforce.attrition_rate": [0.08, 0.25],
+                                                     "network.station_posts": [2, 6]},
+                           outputs=["certified_total", "need_met_share", "spend_total@2023-06"])
+    assert cli("sweep", exp, "--out", tmp_path / "serial", "--workers", "1")[0] == 0
+    assert cli("sweep", exp, "--out", tmp_path / "procs", "--workers", "2")[0] == 0
+    before = dict(os.environ)
+    with local_cluster(2) as address:
+        status, _, err = cli("sweep", exp, "--out", tmp_path / "dask", "--scheduler", address)
+    assert status == 0, err
+    assert "MALLOC_TRIM_THRESHOLD_" not in err  # our workers do not get Dask's setting
+    assert dict(os.environ) == before
+    serial = table(tmp_path / "serial")
+    assert serial.num_rows == 2 * 3 * 2
+    assert serial.equals(table(tmp_path / "procs")) and serial.equals(table(tmp_path / "dask"))
+    runs = serial.to_pandas()
+    assert runs.groupby("sample")["certified_total"].nunique().max() == 2  # replicates differ
+    assert (tmp_path / "serial" / "sensitivity.csv").read_bytes() == (
+        tmp_path / "dask" / "sensitivity.csv").read_bytes()
+
+
+def test_preserved_environ_undoes_changes(monkeypatch):
+    monkeypatch.setenv("SWSIM_KEEP", "1")
+    with preserved_environ():
+        os.environ["MALLOC_TRIM_THRESHOLD_"] = "65536"
+        os.environ["SWSIM_KEEP"] = "2"
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ and os.environ["SWSIM_KEEP"] == "1"
+
+
+# ---- resume -------------------------------------------------------------------------------
+
+def test_resume_after_kill_equals_uninterrupted_sweep(cli, tmp_path):
+    exp = write_experiment(tmp_path / "k.yaml", samples=1024, **{**ISHIGAMI, "model": "test_sweep:killed"})
+    code = ("import sys; from simulation.experiments.spec import load_experiment; "
+            "from simulation.experiments.sweep import Sweep; "
+            "from simulation.experiments.executors import SerialExecutor; "
+            "Sweep(load_experiment(sys.argv[1]), sys.argv[2], flush_rows=50).run(SerialExecutor())")
+    env = {**os.environ, "SWSIM_TEST_KILL_AT": "2500",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-c", code, exp, tmp_path / "crashed"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    crashed = tmp_path / "crashed"
+    assert not (crashed / "manifest.json").exists() and not (crashed / "runs.parquet").exists()
+    saved = sum(pq.read_metadata(p).num_rows for p in (crashed / "chunks").glob("part-*.parquet"))
+    assert 0 < saved < 2500
+    status, _, err = cli("sweep", exp, "--out", crashed)  # a sweep is there: refuse
+    assert status == 2 and err.startswith("error:") and "--resume" in err
+    assert cli("sweep", exp, "--out", crashed, "--resume", "--workers", "2")[0] == 0
+    assert cli("sweep", exp, "--out", tmp_path / "whole", "--workers", "1")[0] == 0
+    assert table(crashed).equals(table(tmp_path / "whole"))
+    manifest = json.loads((crashed / "manifest.json").read_text())
+    assert manifest["resumed"] and manifest["runs"]["run_this_session"] == 1024 * 5 - saved
+    assert not (crashed / "chunks").exists()
+    # resuming a finished sweep runs nothing and changes nothing
+    assert cli("sweep", exp, "--out", crashed, "--resume", "--workers", "1")[0] == 0
+    assert table(crashed).equals(table(tmp_path / "whole"))
+
+
+def test_resume_refuses_a_changed_experiment(cli, tmp_path):
+    exp = write_experiment(tmp_path / "e.yaml", samples=8, **ISHIGAMI)
+    assert cli("sweep", exp, "--out", tmp_path / "o", "--workers", "1")[0] == 0
+    write_experiment(exp, samples=16, **ISHIGAMI)
+    status, _, err = cli("sweep", exp, "--out", tmp_path / "o", "--resume")
+    assert status == 2 and err.count("\n") == 1 and "different experiment" in err
+
+
+# ---- failures are data --------------------------------------------------------------------
+
+def test_failing_runs_are_recorded_and_exit_nonzero(cli, tmp_path):
+    exp = write_experiment(tmp_path / "h.yaml", replicates=2, **{**ISHIGAMI, "model": "test_sweep:holes"})
+    status, out, err = cli("sweep", exp, "--out", tmp_path / "o", "--workers", "2")
+    assert status == 1, err
+    runs = pd.read_parquet(tmp_path / "o" / "runs.parquet")
+    bad = runs["x1"] > 2.5
+    assert bad.any() and (~bad).any() and len(runs) == 64 * 5 * 2
+    assert (runs.loc[bad, "status"] == "failed").all() and (runs.loc[~bad, "status"] == "ok").all()
+    assert runs.loc[bad, "error"].str.startswith("ValueError: no model here").all()
+    assert runs.loc[bad, "y"].isna().all() and runs.loc[~bad, "y"].notna().all()
+    assert f"{bad.sum()} run(s) failed" in out and "ValueError" in out
+    first = runs.loc[bad, "run_id"].iloc[0]
+    assert f"run {first} " in out
+    assert "no indices computed" in out  # sobol needs every point
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["runs"]["failed"] == bad.sum()
+
+
+def test_lost_workers_are_retried(cli, tmp_path):
+    exp = write_experiment(tmp_path / "d.yaml", method="lhs", samples=60,
+                           **{**ISHIGAMI, "model": "test_sweep:dies"})
+    status, out, err = cli("sweep", exp, "--out", tmp_path / "o", "--workers", "2")
+    runs = pd.read_parquet(tmp_path / "o" / "runs.parquet").set_index("run_id")
+    always = runs["x1"] < -3.0
+    once = runs["x1"] > 2.8
+    assert always.any() and once.any() and status == 1, err
+    assert (runs.loc[always, "status"] == "failed").all()
+    assert runs.loc[always, "error"].str.startswith("WorkerLost").all()
+    ok = runs[~always]
+    assert (ok["status"] == "ok").all()
+    expected = [ishigami({"x1": r.x1, "x2": r.x2, "x3": r.x3}, 0)["y"] for r in ok.itertuples()]
+    assert ok["y"].tolist() == pytest.approx(expected, rel=1e-12)
+
+
+# ---- bad input ----------------------------------------------------------------------------
+
+GOOD = {"scenario": "small_city", "method": "sobol", "samples": 8,
+        "parameters": {"workforce.attrition_rate": [0.1, 0.2]}, "outputs": ["certified_total"]}
+
+BAD = [
+    ({"colour": "red"}, "colour: unknown key"),
+    ({"samples": "many"}, "samples: Input should be a valid integer"),
+    ({"replicates": 0}, "replicates: Input should be greater than or equal to 1"),
+    ({"parameters": {"workforce.attrition_rate": [0.3, 0.2]}}, "low must be below high"),
+    ({"parameters": {"workforce.attrition_rate": [0.2, 0.2]}}, "low must be below high"),
+    ({"parameters": {"workforce.attrition_rate": [0.1, 0.95]}}, "outside the parameter's bounds"),
+    ({"parameters": {"workforce.attrition_rate": [0.1]}}, "parameters.workforce.attrition_rate"),
+    ({"parameters": {"workforce.atrition_rate": [0.1, 0.2]}}, "did you mean 'workforce.attrition_rate'"),
+    ({"parameters": {"network.station_deadline": [1, 2]}}, "not a numeric scenario parameter"),
+    ({"parameters": {}}, "parameters: Dictionary should have at least 1 item"),
+    ({"method": "sobel"}, "method: Input should be 'sobol', 'morris', 'fast' or 'lhs'"),
+    ({"samples": 10}, "samples: sobol needs a power of 2"),
+    ({"method": "fast", "samples": 50}, "samples: fast needs more than 64"),
+    ({"model": "no_such_module:f"}, "model: cannot import module 'no_such_module'"),
+    ({"model": "simulation:no_such"}, "model: module 'simulation' has no function"),
+    ({"model": "not a reference"}, "model: String should match pattern"),
+    ({"model": "simulation.experiments.examples:ishigami"}, "scenario: only the built-in model"),
+    ({"scenario": "atlantis"}, "scenario: scenario file not found"),
+    ({"outputs": ["certified_totl"]}, "did you mean 'certified_total'"),
+    ({"outputs": ["certified_total@2040-01"]}, "is not simulated"),
+    ({"outputs": []}, "outputs: List should have at least 1 item"),
+    ({"seed": -1}, "seed: Input should be greater than or equal to 0"),
+]
+
+
+@pytest.mark.parametrize("change,message", BAD, ids=[m for _, m in BAD])
+def test_bad_experiment_exits_2_with_one_line(cli, tmp_path, change, message):
+    exp = write_experiment(tmp_path / "bad.yaml", **{**GOOD, **change})
+    status, out, err = cli("sweep", exp, "--out", tmp_path / "o", "--workers", "1")
+    assert status == 2 and out == ""
+    assert err.startswith(f"error: {exp}") and err.count("\n") == 1, err
+    assert message in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_scenario_path_is_relative_to_the_experiment(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mine.yaml").write_text("extends: small_city\nname: mine\nmonths: 12\n")
+    exp = write_experiment(tmp_path / "sub" / "e.yaml", **{**GOOD, "scenario": "mine.yaml"})
+    monkeypatch.chdir(ROOT)
+    plan = load_experiment(exp)
+    assert plan.scenario.name == "mine" and plan.scenario.months == 12
+
+
+def test_error_names_the_line(cli, tmp_path):
+    exp = tmp_path / "lined.yaml"
+    exp.write_text("name: t\nscenario: small_city\nmethod: sobol\nsamples: 8\nparameters:\n"
+                   "  workforce.attrition_rate: [0.1, 0.95]\noutputs: [certified_total]\n")
+    status, _, err = cli("sweep", exp, "--out", tmp_path / "o")
+    assert status == 2
+    assert err.startswith(f"error: {exp}:6: parameters.workforce.attrition_rate: [0.1, 0.95]")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--workers", "0"], "must be at least 1"),
+    (["--workers", "1", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    (["--scheduler", "foo://bar"], "cannot reach the Dask scheduler"),
+    (["--frobnicate"], "unrecognized arguments"),
+])
+def test_bad_command_line_exits_2(cli, tmp_path, args, message):
+    exp = write_experiment(tmp_path / "e.yaml", samples=8, **ISHIGAMI)
+    status, _, err = cli("sweep", exp, "--out", tmp_path / "o", *args)
+    assert status == 2 and err.startswith("error:") and err.count("\n") == 1 and message in err
+    assert not (tmp_path / "o").exists()
+
+
+# ---- shipped experiments ------------------------------------------------------------------
+
+def test_smoke_experiment_runs_end_to_end(cli, tmp_path):
+    status, out, err = cli("sweep", EXPERIMENTS / "smoke.yaml", "--out", tmp_path / "smoke",
+                           "--workers", "2")
+    assert status == 0, err
+    folder = tmp_path / "smoke"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json", "plan.json", "runs.parquet", "scenario.yaml", "sensitivity.csv"]
+    s = pd.read_csv(folder / "sensitivity.csv")
+    assert list(s.columns) == ["output", "parameter", "index", "value", "conf"]
+    assert set(s["index"]) == {"S1", "ST"} and s["value"].notna().all()
+    assert "wrote" in out
+
+
+@pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_experiments_validate(cli, path):
+    plan = load_experiment(path)
+    assert plan.experiment.name == path.stem
+    status, out, _ = cli("sweep", path, "--check")
+    assert status == 0 and out.startswith("ok:")
