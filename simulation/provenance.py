@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["PACKAGES", "git_commit", "versions"]
+__all__ = ["PACKAGES", "fingerprint", "git_commit", "versions"]
 
 PACKAGES = ("swsim", "mesa", "numpy", "pandas", "pydantic", "PyYAML", "SALib", "distributed",
             "optuna", "ema-workbench")
@@ -35,3 +37,11 @@ def git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return (res.stdout.strip() or None) if res.returncode == 0 else None
+
+
+def fingerprint(payload: dict, packages: tuple[str, ...]) -> str:
+    """SHA-256 of ``payload`` plus the named packages' versions: what must not change
+    between a run and its resumption."""
+    full = {**payload, "versions": {p: versions((p,))[p] for p in packages}}
+    text = json.dumps(full, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

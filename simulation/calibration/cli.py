@@ -15,17 +15,9 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
+from ..cliutil import positive_int
+
 __all__ = ["add_parser", "main"]
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -34,7 +26,7 @@ def add_parser(subparsers: Any) -> None:
                               "held-out back-test")
     p.add_argument("calibration", metavar="CALIBRATION", help="calibration YAML file")
     p.add_argument("--out", type=Path, help="results folder (default: results/<calibration name>)")
-    p.add_argument("--workers", type=_workers, help="local worker processes (default: all cores; "
+    p.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores; "
                    "1 runs in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
@@ -42,7 +34,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _executor(args: argparse.Namespace) -> Any:
-    from ..cli import UsageError
+    from ..cliutil import UsageError
     from ..experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
 
     if args.scheduler:
@@ -71,7 +63,7 @@ def _summary(result: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim calibrate``; return the exit status."""
-    from ..cli import UsageError
+    from ..cliutil import UsageError
     from .runner import calibrate, stderr_report
     from .spec import load_calibration
     from .storage import CalibrationStateError, check_folder

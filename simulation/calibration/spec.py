@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import partial
-from importlib import metadata
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..params import Scenario, ScenarioError, load_scenario
-from ..params.loader import SourceMap, read_yaml, validate_mapping
+from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
+from ..provenance import fingerprint
 from .objective import Target
 
 __all__ = ["Calibration", "CalibrationPlan", "Observation", "load_calibration"]
@@ -111,41 +109,13 @@ class CalibrationPlan:
 
     def fingerprint(self) -> str:
         """Hash of everything that determines the trials (file, scenario, targets, versions)."""
-        payload = {"calibration": self.calibration.model_dump(mode="json"),
-                   "scenario": self.scenario.model_dump(mode="json"),
-                   "targets": [t.as_row() for t in self.targets],
-                   "versions": {p: _version(p) for p in ("swsim", "optuna", "numpy")}}
-        text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return fingerprint({"calibration": self.calibration.model_dump(mode="json"),
+                            "scenario": self.scenario.model_dump(mode="json"),
+                            "targets": [t.as_row() for t in self.targets]},
+                           ("swsim", "optuna", "numpy"))
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-class _Check:
-    """Raises ScenarioError at a key path, with the line it was written on."""
-
-    def __init__(self, file: Path, lines: dict[str, int]):
-        self.file, self.lines = str(file), lines
-
-    def fail(self, path: str, message: str, row: tuple[str, int] | None = None) -> NoReturn:
-        """Fail at ``path`` in the YAML file, or at a CSV ``row`` (file, line) if given."""
-        if row is not None:
-            raise ScenarioError(row[0], message, path.rsplit(".", 1)[-1], row[1])
-        parts = path.split(".") if path else []
-        line = None
-        for n in range(len(parts), 0, -1):
-            line = self.lines.get(".".join(parts[:n]))
-            if line:
-                break
-        raise ScenarioError(self.file, message, path, line)
-
-
-def _base(cal: Calibration, file: Path, check: _Check) -> tuple[Scenario, Path | None]:
+def _base(cal: Calibration, file: Path, check: FileCheck) -> tuple[Scenario, Path | None]:
     local = file.parent / cal.scenario
     try:
         sc = load_scenario(local if local.is_file() else cal.scenario)
@@ -156,7 +126,7 @@ def _base(cal: Calibration, file: Path, check: _Check) -> tuple[Scenario, Path |
     return sc, (local.resolve() if local.is_file() else None)
 
 
-def _check_parameters(cal: Calibration, base: Scenario, check: _Check) -> None:
+def _check_parameters(cal: Calibration, base: Scenario, check: FileCheck) -> None:
     from ..experiments.levers import apply_params, levers
 
     table = levers()
@@ -187,7 +157,7 @@ def _check_parameters(cal: Calibration, base: Scenario, check: _Check) -> None:
             check.fail(f"start.{path}", f"{value:g} is outside the search bounds [{low:g}, {high:g}]")
 
 
-def _read_csv(cal: Calibration, file: Path, check: _Check) -> list[tuple[tuple[str, int], Observation]]:
+def _read_csv(cal: Calibration, file: Path, check: FileCheck) -> list[tuple[tuple[str, int], Observation]]:
     path = file.parent / str(cal.targets_csv)
     try:
         with path.open(encoding="utf-8", newline="") as fh:
@@ -208,7 +178,7 @@ def _read_csv(cal: Calibration, file: Path, check: _Check) -> list[tuple[tuple[s
 
 
 def _target(obs: Observation, where: str, base: Scenario, holdout: str | None,
-            check: _Check, row: tuple[str, int] | None) -> Target:
+            check: FileCheck, row: tuple[str, int] | None) -> Target:
     from ..outcomes import METRICS
     from ..state import month_label
 
@@ -238,7 +208,7 @@ def _target(obs: Observation, where: str, base: Scenario, holdout: str | None,
     return Target(obs.metric, obs.date, steps, obs.value, obs.weight, held)
 
 
-def _targets(cal: Calibration, file: Path, base: Scenario, check: _Check) -> tuple[Target, ...]:
+def _targets(cal: Calibration, file: Path, base: Scenario, check: FileCheck) -> tuple[Target, ...]:
     listed: list[tuple[str, Observation, tuple[str, int] | None]] = [
         (f"targets.{i}", o, None) for i, o in enumerate(cal.targets)]
     if cal.targets_csv:
@@ -263,7 +233,7 @@ def load_calibration(path: str | Path) -> CalibrationPlan:
     data, lines = read_yaml(file)
     cal: Calibration = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                         model=Calibration)
-    check = _Check(file, lines)
+    check = FileCheck(file, lines)
     base, base_path = _base(cal, file, check)
     _check_parameters(cal, base, check)
     return CalibrationPlan(cal, file, base, base_path, _targets(cal, file, base, check))

@@ -9,20 +9,18 @@ file, line and key path, exactly as for scenarios; nothing is run or written.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import importlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from importlib import metadata
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..params import Scenario, ScenarioError, load_scenario
-from ..params.loader import SourceMap, read_yaml, validate_mapping
+from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
+from ..provenance import fingerprint
 from .levers import apply_params, levers
 
 __all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment"]
@@ -81,37 +79,13 @@ class Plan:
 
     def fingerprint(self) -> str:
         """Hash of everything that determines the runs (experiment, scenario, versions)."""
-        payload = {"experiment": self.experiment.model_dump(mode="json"),
-                   "scenario": self.scenario.model_dump(mode="json") if self.scenario else None,
-                   "versions": {p: _version(p) for p in ("swsim", "SALib", "numpy")}}
-        text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return fingerprint({"experiment": self.experiment.model_dump(mode="json"),
+                            "scenario": (self.scenario.model_dump(mode="json")
+                                         if self.scenario else None)},
+                           ("swsim", "SALib", "numpy"))
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-class _Check:
-    """Raises ScenarioError at a key path, with the line it was written on."""
-
-    def __init__(self, file: Path, lines: dict[str, int]):
-        self.file, self.lines = str(file), lines
-
-    def fail(self, path: str, message: str) -> NoReturn:
-        parts = path.split(".") if path else []
-        line = None
-        for n in range(len(parts), 0, -1):
-            line = self.lines.get(".".join(parts[:n]))
-            if line:
-                break
-        raise ScenarioError(self.file, message, path, line)
-
-
-def _resolve_model(ref: str | None, check: _Check) -> Callable:
+def _resolve_model(ref: str | None, check: FileCheck) -> Callable:
     module_name, _, attr = (ref or BUILTIN).partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -123,7 +97,7 @@ def _resolve_model(ref: str | None, check: _Check) -> Callable:
     return fn
 
 
-def _check_method(exp: Experiment, check: _Check) -> None:
+def _check_method(exp: Experiment, check: FileCheck) -> None:
     n = exp.samples
     if exp.method == "sobol" and (n < 2 or n & (n - 1)):
         check.fail("samples", f"sobol needs a power of 2 (e.g. 64, 256, 1024), got {n}")
@@ -133,7 +107,7 @@ def _check_method(exp: Experiment, check: _Check) -> None:
         check.fail("samples", f"morris needs at least 2 trajectories, got {n}")
 
 
-def _check_names(exp: Experiment, check: _Check) -> None:
+def _check_names(exp: Experiment, check: FileCheck) -> None:
     for name, (low, high) in exp.parameters.items():
         if not low < high:
             check.fail(f"parameters.{name}", f"low must be below high, got [{low:g}, {high:g}]")
@@ -146,7 +120,7 @@ def _check_names(exp: Experiment, check: _Check) -> None:
             check.fail(f"outputs.{i}", f"{name!r} is a reserved column or a parameter name")
 
 
-def _check_levers(exp: Experiment, base: Scenario, check: _Check) -> None:
+def _check_levers(exp: Experiment, base: Scenario, check: FileCheck) -> None:
     table = levers()
     for path, (low, high) in exp.parameters.items():
         key = f"parameters.{path}"
@@ -170,7 +144,7 @@ def _check_levers(exp: Experiment, base: Scenario, check: _Check) -> None:
                            f"{where + ': ' if where else ''}{err['msg']}")
 
 
-def _check_outputs(exp: Experiment, base: Scenario, check: _Check) -> None:
+def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
     from ..outcomes import metric_names
     from ..state import month_label
 
@@ -187,7 +161,7 @@ def _check_outputs(exp: Experiment, base: Scenario, check: _Check) -> None:
                        f"{month_label(base.start, -1)} to {month_label(base.start, base.months - 1)})")
 
 
-def _base_scenario(exp: Experiment, file: Path, check: _Check) -> Scenario:
+def _base_scenario(exp: Experiment, file: Path, check: FileCheck) -> Scenario:
     ref = exp.scenario or "tianjin_baseline"
     local = file.parent / ref
     try:
@@ -204,7 +178,7 @@ def load_experiment(path: str | Path) -> Plan:
     data, lines = read_yaml(file)
     exp: Experiment = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                        model=Experiment)
-    check = _Check(file, lines)
+    check = FileCheck(file, lines)
     _check_method(exp, check)
     _check_names(exp, check)
     fn = _resolve_model(exp.model, check)

@@ -11,7 +11,7 @@ import copy
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .schema import Scenario
 
 __all__ = [
+    "FileCheck",
     "ScenarioError",
     "SourceMap",
     "apply_sets",
@@ -155,6 +156,26 @@ class SourceMap:
                 if key in lines:
                     return label, lines[key]
         return (self.layers[0][0], None) if self.layers else ("<defaults>", None)
+
+
+class FileCheck:
+    """Raises ScenarioError at a key path of a YAML file, with the line it was written on
+    (used by experiment and calibration files for checks beyond their schema)."""
+
+    def __init__(self, file: Path | str, lines: dict[str, int]):
+        self.file, self.lines = str(file), lines
+
+    def fail(self, path: str, message: str, row: tuple[str, int] | None = None) -> NoReturn:
+        """Fail at ``path`` in the YAML file, or at a CSV ``row`` (file, line) if given."""
+        if row is not None:
+            raise ScenarioError(row[0], message, path.rsplit(".", 1)[-1], row[1])
+        parts = path.split(".") if path else []
+        line = None
+        for n in range(len(parts), 0, -1):
+            line = self.lines.get(".".join(parts[:n]))
+            if line:
+                break
+        raise ScenarioError(self.file, message, path, line)
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...], smap: SourceMap) -> dict:
