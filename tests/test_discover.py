@@ -55,6 +55,12 @@ def test_discovers_the_certified_target(sweep, cli):
     assert boxes["chosen"].sum() == 1 and boxes.loc[0, "coverage"] == 1.0
     assert (folder / "discovery.png").stat().st_size > 10_000
     assert "coverage" in out and GROWTH in out
+    # swsim report on the sweep folder includes the discovery: box table and figure
+    status, _, err = cli("report", sweep, "--out", sweep / "report")
+    assert status == 0, err
+    page = (sweep / "report" / "report.html").read_text(encoding="utf-8")
+    assert 'id="discovery"' in page and GROWTH in page.split('id="discovery"', 1)[1]
+    assert "discovery/discovery.png" in page
 
 
 def test_bare_metric_means_final_value_and_other_out(sweep, cli, tmp_path):

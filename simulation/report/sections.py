@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Sequence
@@ -238,6 +239,37 @@ def _levers_section(sens: pd.DataFrame, lang: str) -> tuple[str, str, str]:
                                          html.table(headers, rows, numeric=(1, 4, 5)))
 
 
+def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, str, str] | None:
+    """Scenario discovery (``swsim discover``) results saved in the sweep's discovery/ folder."""
+    folder = sweep.path / "discovery"
+    try:
+        info = json.loads((folder / "discovery.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    box = info.get("chosen_box")
+    counts = {"target": info.get("target", "—"), "k": info.get("points_meeting_target", "—"),
+              "n": info.get("points", "—")}
+    title = tr("sec_discovery", lang)
+    if not box:
+        return "discovery", title, html.section("discovery", title,
+                                                html.paragraph(tr("discovery_none", lang, **counts)))
+    parts = [html.paragraph(tr("discovery_summary", lang, how="replicates averaged"
+                               if "averaged" in str(info.get("classification", "")) else "per run",
+                               coverage=box["coverage"], density=box["density"], **counts))]
+    rows = [[lever, f"{_param_value(lim['low'])} – {_param_value(lim['high'])}",
+             f"{_param_value(lim['sweep_low'])} – {_param_value(lim['sweep_high'])}",
+             "✓" if lim.get("restricted") else ""] for lever, lim in box["limits"].items()]
+    headers = [tr("parameter", lang), tr("box_range", lang), tr("sweep_range", lang),
+               tr("restricted", lang)]
+    parts.append(html.table(headers, rows, cell_classes={1: "nowrap", 2: "nowrap"}))
+    png = folder / "discovery.png"
+    if png.is_file():
+        href = os.path.relpath(png, out)
+        parts.append(html.figure(png.read_bytes(), href, tr("discovery_plot", lang),
+                                 tr("discovery_plot", lang)))
+    return "discovery", title, html.section("discovery", title, *parts)
+
+
 def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang: str) -> str:
     """The report page for a sweep folder."""
     parts = []
@@ -249,6 +281,7 @@ def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang
         parts.append(("sensitivity", tr("sec_sweep", lang), html.section(
             "sensitivity", tr("sec_sweep", lang), html.paragraph(tr("no_sensitivity", lang)))))
     parts.insert(0, _runs_section(sweep, lang))
+    parts.append(_discovery_section(sweep, out, lang))
     if sweep.scenario is not None:
         parts.append(_appendix(sweep.scenario, lang))
     return html.document(lang, tr("sweep_title", lang, scenario=sweep.name), _sweep_header(sweep, out, lang),
