@@ -127,28 +127,9 @@ def _base(cal: Calibration, file: Path, check: FileCheck) -> tuple[Scenario, Pat
 
 
 def _check_parameters(cal: Calibration, base: Scenario, check: FileCheck) -> None:
-    from ..experiments.levers import apply_params, levers
+    from ..experiments.levers import check_ranges
 
-    table = levers()
-    for path, (low, high) in cal.parameters.items():
-        key = f"parameters.{path}"
-        lever = table.get(path)
-        if lever is None:
-            close = difflib.get_close_matches(path, list(table), n=1)
-            check.fail(key, "not a numeric scenario parameter"
-                       + (f"; did you mean {close[0]!r}?" if close else " (see swsim explain)"))
-        if not low < high:
-            check.fail(key, f"low must be below high, got [{low:g}, {high:g}]")
-        if lever.low is not None and low < lever.low or lever.high is not None and high > lever.high:
-            check.fail(key, f"[{low:g}, {high:g}] goes outside the parameter's bounds "
-                       f"[{lever.low if lever.low is not None else '-inf'}, "
-                       f"{lever.high if lever.high is not None else 'inf'}] {lever.unit}".rstrip())
-        for value in (low, high):
-            try:
-                apply_params(base, {path: value})
-            except ValidationError as exc:
-                check.fail(key, f"the scenario is invalid at {value:g}: "
-                           f"{exc.errors(include_url=False)[0]['msg']}")
+    check_ranges(cal.parameters, base, check)
     for path, value in cal.start.items():
         if path not in cal.parameters:
             check.fail(f"start.{path}", "not one of the fitted parameters")

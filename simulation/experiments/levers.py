@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..params import Scenario
+from ..params.loader import FileCheck
 from ..params.schema import describe_parameters
 
-__all__ = ["Lever", "apply_params", "levers"]
+__all__ = ["Lever", "apply_params", "check_ranges", "levers"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,34 @@ def apply_params(base: Scenario, params: dict[str, float]) -> Scenario:
         lever = table[path]
         _set(data, path, int(round(float(value))) if lever.integer else float(value))
     return Scenario.model_validate(data)
+
+
+def check_ranges(ranges: dict[str, tuple[float, float] | list[float]], base: Scenario,
+                 check: FileCheck, section: str = "parameters") -> None:
+    """Each ``path: [low, high]`` must name a lever, have low < high, lie within the schema's
+    bounds and give a valid scenario at both ends; else ``check.fail`` at ``section.path``."""
+    import difflib
+
+    table = levers()
+    for path, (low, high) in ranges.items():
+        key = f"{section}.{path}"
+        lever = table.get(path)
+        if lever is None:
+            close = difflib.get_close_matches(path, list(table), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else " (see swsim explain)"
+            check.fail(key, f"not a numeric scenario parameter{hint}")
+        if not low < high:
+            check.fail(key, f"low must be below high, got [{low:g}, {high:g}]")
+        lo, hi = lever.low, lever.high
+        if lo is not None and low < lo or hi is not None and high > hi:
+            bounds = f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
+            check.fail(key, f"[{low:g}, {high:g}] goes outside the parameter's bounds {bounds} "
+                       f"{lever.unit}".rstrip())
+        for value in (low, high):
+            try:
+                apply_params(base, {path: value})
+            except ValidationError as exc:
+                err = exc.errors(include_url=False)[0]
+                where = ".".join(str(p) for p in err["loc"])
+                check.fail(key, f"the scenario is invalid at {value:g}: "
+                           f"{where + ': ' if where else ''}{err['msg']}")

@@ -16,12 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..params import Scenario, ScenarioError, load_scenario
 from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
 from ..provenance import fingerprint
-from .levers import apply_params, levers
+from .levers import check_ranges
 
 __all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment"]
 
@@ -121,27 +121,7 @@ def _check_names(exp: Experiment, check: FileCheck) -> None:
 
 
 def _check_levers(exp: Experiment, base: Scenario, check: FileCheck) -> None:
-    table = levers()
-    for path, (low, high) in exp.parameters.items():
-        key = f"parameters.{path}"
-        lever = table.get(path)
-        if lever is None:
-            close = difflib.get_close_matches(path, list(table), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else " (see swsim explain)"
-            check.fail(key, f"not a numeric scenario parameter{hint}")
-        lo, hi = lever.low, lever.high
-        if lo is not None and low < lo or hi is not None and high > hi:
-            bounds = f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
-            check.fail(key, f"[{low:g}, {high:g}] goes outside the parameter's bounds {bounds} "
-                       f"{lever.unit}".rstrip())
-        for value in (low, high):
-            try:
-                apply_params(base, {path: value})
-            except ValidationError as exc:
-                err = exc.errors(include_url=False)[0]
-                where = ".".join(str(p) for p in err["loc"])
-                check.fail(key, f"the scenario is invalid at {value:g}: "
-                           f"{where + ': ' if where else ''}{err['msg']}")
+    check_ranges(exp.parameters, base, check)
 
 
 def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
