@@ -8,12 +8,10 @@ every executor (serial, processes, a Dask cluster) runs exactly the same runs.
 from __future__ import annotations
 
 import numpy as np
-from SALib.sample import fast_sampler, latin, morris
-from SALib.sample import sobol as sobol_sampler
 
 from .spec import FAST_M, Experiment
 
-__all__ = ["MORRIS_LEVELS", "problem", "run_seed", "sample"]
+__all__ = ["MORRIS_LEVELS", "design_points", "problem", "run_seed", "sample"]
 
 MORRIS_LEVELS = 4  # grid levels of Morris trajectories (SALib's default)
 
@@ -25,11 +23,31 @@ def problem(exp: Experiment) -> dict:
             "bounds": [list(exp.parameters[n]) for n in names]}
 
 
+def design_points(method: str, n: int, d: int, second_order: bool = False) -> int:
+    """Rows :func:`sample` gives for SALib's ``n`` over ``d`` parameters, without building them.
+
+    sobol n(d+2) (n(2d+2) with second order), morris n(d+1) (n trajectories),
+    fast n*d, lhs n; tests check these against SALib.
+    """
+    if method == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    if method == "morris":
+        return n * (d + 1)
+    if method == "fast":
+        return n * d
+    if method == "lhs":
+        return n
+    raise ValueError(f"unknown method {method!r}")
+
+
 def sample(exp: Experiment) -> np.ndarray:
     """The sample matrix, one row per sample point and one column per parameter.
 
-    Rows: sobol N(D+2) (first and total order), morris N(D+1), fast N*D, lhs N.
+    Rows: :func:`design_points` (sobol with first and total order only).
     """
+    from SALib.sample import fast_sampler, latin, morris
+    from SALib.sample import sobol as sobol_sampler
+
     prob, n, seed = problem(exp), exp.samples, exp.seed
     if exp.method == "sobol":
         return sobol_sampler.sample(prob, n, calc_second_order=False, seed=seed)

@@ -1,9 +1,16 @@
 """Experiment files: the pydantic schema, loading and every check before a run.
 
-An experiment names a model (the simulation on a base scenario, or a plug-in
-``module:function``), a SALib method and sample size, parameter ranges and
-outputs. Bad input raises :class:`~simulation.params.ScenarioError` with the
-file, line and key path, exactly as for scenarios; nothing is run or written.
+An experiment names a model (the simulation on a base scenario, or a plug-in),
+a SALib method and sample size, parameter ranges and outputs. Bad input raises
+:class:`~simulation.params.ScenarioError` with the file, line and key path,
+exactly as for scenarios; nothing is run or written.
+
+Trust: a file is data and never makes swsim import arbitrary code. It may name
+swsim's own models (:data:`BUILTIN_MODELS`) or a plug-in registered by an
+installed package in the ``swsim.models`` entry-point group (by its name);
+any other ``package.module:function`` is imported only when the caller names
+exactly it (``--trust-model``). Workers get the resolved function pickled by
+reference, so they import its module only for a plan that passed this check.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
@@ -23,14 +31,22 @@ from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
 from ..provenance import fingerprint
 from .levers import check_ranges
 
-__all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment"]
+__all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment", "resolve_model"]
 
 #: runs.parquet columns that parameter and output names may not take
 RESERVED_COLUMNS = ("run_id", "sample", "replicate", "seed", "status", "error")
 BUILTIN = "simulation:evaluate"
-MODEL_REF = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$"
+#: swsim's own models, which a file may name without opt-in
+BUILTIN_MODELS = (BUILTIN, "simulation.experiments.evaluate:evaluate",
+                  "simulation.experiments.examples:ishigami")
+ENTRY_POINTS = "swsim.models"  # entry-point group of registered plug-in models
+_ENTRY_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
+_MODULE_REF = r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*"
+MODEL_REF = rf"^({_MODULE_REF}|{_ENTRY_NAME})$"
 BUILTIN_FUNCTION = ("simulation.experiments.evaluate", "evaluate")
 FAST_M = 4  # SALib's FAST interference factor; it needs samples > 4 M^2
+MAX_RUNS = 10_000_000  # runs a sweep may have (points x replicates)
+MAX_DESIGN_BYTES = 2**30  # sample matrix (points x parameters x 8 bytes) a sweep may build
 
 
 class Experiment(BaseModel):
@@ -44,7 +60,9 @@ class Experiment(BaseModel):
     scenario: str | None = Field(None, min_length=1, description="base scenario: shipped name "
                                  "or path relative to the experiment file (built-in model only)")
     model: str | None = Field(None, pattern=MODEL_REF,
-                              description="plug-in model 'module:function' (default: the simulation)")
+                              description="model: the simulation (default), a built-in "
+                              "'module:function', a 'swsim.models' entry-point name, or a "
+                              "'package.module:function' trusted with --trust-model")
     method: Literal["sobol", "morris", "fast", "lhs"]
     samples: int = Field(ge=1, le=10_000_000, description="SALib's N (trajectories for morris)")
     replicates: int = Field(1, ge=1, le=10_000, description="stochastic replicates per point")
@@ -71,6 +89,18 @@ class Plan:
     def names(self) -> list[str]:
         return list(self.experiment.parameters)
 
+    @property
+    def points(self) -> int:
+        """Sample points of the design, counted without building it."""
+        from .sampling import design_points
+
+        exp = self.experiment
+        return design_points(exp.method, exp.samples, len(exp.parameters))
+
+    @property
+    def runs(self) -> int:
+        return self.points * self.experiment.replicates
+
     def task(self) -> Callable[[dict[str, float], int], dict[str, float]]:
         """The picklable function each run calls: ``f(params, seed) -> outputs``."""
         if self.scenario is None:
@@ -85,15 +115,47 @@ class Plan:
                            ("swsim", "SALib", "numpy"))
 
 
-def _resolve_model(ref: str | None, check: FileCheck) -> Callable:
-    module_name, _, attr = (ref or BUILTIN).partition(":")
+def _import(ref: str, check: FileCheck) -> Callable:
+    module_name, _, attr = ref.partition(":")
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:  # noqa: BLE001 - any import failure is bad input here
         check.fail("model", f"cannot import module {module_name!r} ({exc.__class__.__name__}: {exc})")
-    fn = getattr(module, attr, None)
+    return getattr(module, attr, None)
+
+
+def _entry_point(name: str, check: FileCheck) -> Callable:
+    found = [ep for ep in metadata.entry_points(group=ENTRY_POINTS) if ep.name == name]
+    if not found:
+        check.fail("model", f"{name!r} is not a built-in model nor a registered '{ENTRY_POINTS}' "
+                   "entry point; give package.module:function with --trust-model, or register it")
+    try:
+        return found[0].load()
+    except Exception as exc:  # noqa: BLE001 - a broken plug-in is bad input here
+        check.fail("model", f"cannot load entry point {name!r} = {found[0].value} "
+                   f"({exc.__class__.__name__}: {exc})")
+
+
+def resolve_model(ref: str | None, trust: str | None, check: FileCheck) -> Callable:
+    """The model a file names, imported only if trusted (see the module docstring).
+
+    ``trust`` is the one ``package.module:function`` the user trusts (``--trust-model``);
+    it must be exactly the file's model. Anything else fails at ``model`` before any import.
+    """
+    ref = ref or BUILTIN
+    if trust is not None and trust != ref:
+        check.fail("model", f"--trust-model names {trust!r} but the file's model is {ref!r}; "
+                   "the flag must name exactly the model you trust")
+    if ":" not in ref:
+        fn = _entry_point(ref, check)
+    elif ref in BUILTIN_MODELS or ref == trust:
+        fn = _import(ref, check)
+    else:
+        check.fail("model", f"{ref!r} is not a built-in or registered model, and a configuration "
+                   f"file alone never imports code: register it as a '{ENTRY_POINTS}' entry "
+                   f"point, or pass --trust-model {ref} if you trust it")
     if not callable(fn):
-        check.fail("model", f"module {module_name!r} has no function {attr!r}")
+        check.fail("model", f"{ref!r} is not a function")
     return fn
 
 
@@ -105,6 +167,23 @@ def _check_method(exp: Experiment, check: FileCheck) -> None:
         check.fail("samples", f"fast needs more than {4 * FAST_M**2} samples, got {n}")
     if exp.method == "morris" and n < 2:
         check.fail("samples", f"morris needs at least 2 trajectories, got {n}")
+
+
+def _check_size(exp: Experiment, check: FileCheck) -> None:
+    """Refuse a design too big to build or run, before building it."""
+    from .sampling import design_points
+
+    d = len(exp.parameters)
+    points = design_points(exp.method, exp.samples, d)
+    runs, size = points * exp.replicates, points * d * 8
+    what = (f"{exp.method} with samples {exp.samples} over {d} parameter(s) makes {points:,} sample "
+            f"points")
+    if runs > MAX_RUNS:
+        check.fail("samples", f"{what} x {exp.replicates} replicate(s) = {runs:,} runs; the limit "
+                   f"is {MAX_RUNS:,} runs")
+    if size > MAX_DESIGN_BYTES:
+        check.fail("samples", f"{what}, a {size / 2**30:.1f} GiB sample matrix; the limit is "
+                   f"{MAX_DESIGN_BYTES / 2**30:g} GiB")
 
 
 def _check_names(exp: Experiment, check: FileCheck) -> None:
@@ -152,16 +231,20 @@ def _base_scenario(exp: Experiment, file: Path, check: FileCheck) -> Scenario:
         raise
 
 
-def load_experiment(path: str | Path) -> Plan:
-    """Read, validate and check an experiment file; raise ScenarioError on bad input."""
+def load_experiment(path: str | Path, trust_model: str | None = None) -> Plan:
+    """Read, validate and check an experiment file; raise ScenarioError on bad input.
+
+    ``trust_model``: the one ``package.module:function`` the caller trusts (``--trust-model``).
+    """
     file = Path(path)
     data, lines = read_yaml(file)
     exp: Experiment = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                        model=Experiment)
     check = FileCheck(file, lines)
     _check_method(exp, check)
+    _check_size(exp, check)
     _check_names(exp, check)
-    fn = _resolve_model(exp.model, check)
+    fn = resolve_model(exp.model, trust_model, check)
     if (getattr(fn, "__module__", None), getattr(fn, "__name__", None)) != BUILTIN_FUNCTION:
         if exp.scenario is not None:
             check.fail("scenario", f"only the built-in model ({BUILTIN}) reads a scenario; "
