@@ -9,7 +9,6 @@ recorded in runs.parquet and named in the summary) or the cluster went away,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -40,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _executor(args: argparse.Namespace) -> Any:
-    from .executors import DaskExecutor, ProcessExecutor, SerialExecutor
+    from .executors import DaskExecutor, ProcessExecutor, SerialExecutor, usable_cores
 
     if args.scheduler:
         try:
@@ -50,8 +49,11 @@ def _executor(args: argparse.Namespace) -> Any:
                              f"({exc.__class__.__name__}: {exc})") from None
         _check_workers(ex)
         return ex
-    workers = args.workers or len(os.sched_getaffinity(0))
-    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+    workers = args.workers or usable_cores()
+    if workers == 1:
+        return SerialExecutor()
+    note = (lambda text: print(f"note: {text}", file=sys.stderr)) if args.workers else None
+    return ProcessExecutor(workers, note=note)  # capped at the runs to do and the cores
 
 
 def _check_workers(ex: Any) -> None:

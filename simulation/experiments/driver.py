@@ -133,6 +133,7 @@ def drive(executor: Executor, fn: Callable, outputs: tuple[str, ...], runs: Iter
     if total is None:
         runs = list(runs)
         total = len(runs)
+    executor.prepare(total)  # local processes: no more workers than runs
     state = _State(iter(runs), total)
     try:
         while state.left or state.suspects or state.flying:

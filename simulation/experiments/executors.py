@@ -33,6 +33,8 @@ __all__ = [
     "one_line",
     "preserved_environ",
     "run_batch",
+    "usable_cores",
+    "worker_count",
     "worker_facts",
 ]
 
@@ -80,6 +82,24 @@ def run_batch(fn: Callable[[dict[str, float], int], dict[str, float]], outputs: 
     return results, time.perf_counter() - t0
 
 
+def usable_cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def worker_count(asked: int, runs: int) -> tuple[int, str | None]:
+    """Local worker processes worth starting: min(asked, runs to do, usable cores), at least 1.
+
+    Also returns, when that is fewer than asked, a note saying why.
+    """
+    cores = usable_cores()
+    n = max(1, min(asked, runs, cores))
+    if n >= asked:
+        return n, None
+    why = [f"{runs:,} run(s) to do"] * (runs < asked) + [f"{cores} usable core(s)"] * (cores < asked)
+    return n, f"using {n} worker process{'es' * (n > 1)} (asked for {asked}; {', '.join(why)})"
+
+
 def worker_facts() -> dict[str, str | None]:
     """What a worker runs: swsim's version and MALLOC_TRIM_THRESHOLD_ (read on the worker)."""
     from importlib import metadata
@@ -121,6 +141,9 @@ class Executor:
 
     def recover(self) -> None:
         """Make the executor usable again after a lost worker."""
+
+    def prepare(self, runs: int) -> None:
+        """Called before ``runs`` runs are submitted (local processes size their pool)."""
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "workers": self.slots}
@@ -167,13 +190,28 @@ class ProcessExecutor(Executor):
     kind = "processes"
     isolate_suspects = True
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None,
+                 note: Callable[[str], None] | None = None) -> None:
+        """``workers`` asked for (default: every usable core); ``note`` hears when fewer are used."""
         super().__init__()
-        self.workers = workers or len(os.sched_getaffinity(0))
+        self.asked = workers or usable_cores()
+        self.workers = worker_count(self.asked, self.asked)[0]  # cores; runs in prepare()
+        self._note, self._used = note, False
         methods = multiprocessing.get_all_start_methods()
         # forkserver: workers start clean, never forked from a threaded parent
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
         self._pool = self._new_pool()
+
+    def prepare(self, runs: int) -> None:
+        """Use min(asked, runs, usable cores) processes (they start on demand, so resizing an
+        unused pool is free); a pool already used is only ever grown."""
+        n, why = worker_count(self.asked, runs)
+        if why and self._note and not self._used:
+            self._note(why)
+            self._note = None  # say it once
+        if n != self.workers and (n > self.workers or not self._used):
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self.workers, self._pool = n, self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
@@ -184,6 +222,7 @@ class ProcessExecutor(Executor):
         return self.workers
 
     def submit(self, fn: Callable, outputs: tuple[str, ...], batch: list[Run]) -> Any:
+        self._used = True
         try:
             return self._pool.submit(run_batch, fn, outputs, batch)
         except BrokenProcessPool as exc:  # broke since the last check: report it as a lost future
