@@ -8,12 +8,14 @@ Heavy libraries are imported only by the commands that need them.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .cliutil import Parser, UsageError, positive_int, seed_int
+from .io import DestinationError
 from .params import ScenarioError, load_scenario, shipped_scenarios
 
 __all__ = ["COMMANDS", "UsageError", "main"]
@@ -38,12 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run scenarios and write a results folder")
     r.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario YAML files or shipped names (default: tianjin_baseline)")
-    r.add_argument("--out", type=Path, help="output folder (default: results/<scenario>; with "
-                   "several scenarios, one sub-folder each)")
+    r.add_argument("--out", type=Path, help="output folder (default: results/<scenario>, or "
+                   "results/<scenario>.set-<hash> with --set; with several scenarios, one "
+                   "sub-folder each)")
     r.add_argument("--seed", type=seed_int, default=1, help="run seed (default 1)")
     r.add_argument("--replicates", type=positive_int, default=1, help="stochastic replicates")
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
+    r.add_argument("--overwrite", action="store_true", help="replace an --out folder that holds "
+                   "something other than an earlier run (it is swapped out whole)")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
     v = sub.add_parser("validate", help="check scenario files without running them")
     v.add_argument("files", nargs="+", metavar="FILE")
@@ -79,27 +84,57 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_folders(args: argparse.Namespace, names: list[str]) -> list[Path]:
+    """Each scenario's results folder, every one checked before anything runs."""
+    from .io import check_destination, folder_kind
+
+    suffix = ""
+    if args.sets:  # a run with overrides never lands in (or replaces) the plain scenario's folder
+        digest = hashlib.sha256("\n".join(args.sets).encode("utf-8")).hexdigest()[:8]
+        suffix = f".set-{digest}"
+    if args.out is None:
+        outs = [Path("results") / f"{name}{suffix}" for name in names]
+    elif len(names) == 1:
+        outs = [args.out]
+    else:
+        if args.out.is_dir() and any(args.out.iterdir()) and not args.overwrite and \
+                folder_kind(args.out) is not None:
+            raise DestinationError(f"--out {args.out}: holds a {folder_kind(args.out)} result, "
+                                   "not a folder of runs; choose another folder, or pass "
+                                   "--overwrite")
+        outs = [args.out / f"{name}{suffix}" for name in names]
+    for out in outs:
+        check_destination(out, "run", args.overwrite)
+    return outs
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     refs = args.scenarios or [None]
     scenarios = [load_scenario(ref, args.sets) for ref in refs]  # all checked before any run
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UsageError("swsim run: two scenarios share a name; their folders would collide")
+    outs = _run_folders(args, names)
+    from dataclasses import replace
+
     from .runner import run  # heavy imports only now
 
-    base = args.out
-    for sc in scenarios:
-        if base is None:
-            out = Path("results") / sc.name
-        else:
-            out = base if len(scenarios) == 1 else base / sc.name
-        result = run(sc, seed=args.seed, replicates=args.replicates)
-        result.write(out)
+    for sc, out in zip(scenarios, outs, strict=True):
+        replacing = out.is_dir() and any(out.iterdir())
+        result = replace(run(sc, seed=args.seed, replicates=args.replicates),
+                         sets=tuple(args.sets))
+        try:
+            result.write(out)
+        except OSError as exc:  # disk full, file size limit: the earlier folder is kept whole
+            print(f"error: {out}: cannot write the results ({exc.strerror or exc}); "
+                  "nothing was changed there", file=sys.stderr)
+            return 1
         if args.quiet:
             print(out)
             continue
-        print(f"wrote {out}/ ({sc.name}: {args.replicates} replicate(s), "
-              f"{sc.months} months, {result.wall_seconds:.1f} s)")
+        print(f"wrote {out}/ ({sc.name}{' with --set overrides' if args.sets else ''}: "
+              f"{args.replicates} replicate(s), {sc.months} months, "
+              f"{result.wall_seconds:.1f} s){'; replaced the earlier result there' if replacing else ''}")
         summary = result.summary.set_index("metric")
         for name in KEY_METRICS:
             row = summary.loc[name]
@@ -119,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS:
             return int(importlib.import_module(COMMANDS[args.command]).main(args))
         return _cmd_run(args)
-    except (ScenarioError, UsageError) as exc:
+    except (ScenarioError, UsageError, DestinationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

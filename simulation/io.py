@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["KINDS", "DestinationError", "check_destination", "check_name", "folder_kind",
+__all__ = ["KINDS", "NAME_PATTERN", "DestinationError", "check_destination", "check_name", "folder_kind",
            "remove_aside", "swap_in", "write_atomic", "write_folder"]
 
 #: kinds of results folder, as written in their manifest's ``kind`` field

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .io import write_atomic
+from .io import write_atomic, write_folder
 from .model import SocialWorkModel
 from .outcomes import METRICS, metric_names
 from .params import Scenario, load_scenario
@@ -61,6 +61,7 @@ class RunResult:
     timeseries: pd.DataFrame
     started: str
     wall_seconds: float
+    sets: tuple[str, ...] = ()
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -68,7 +69,9 @@ class RunResult:
 
     def manifest(self) -> dict:
         return {
+            "kind": "run",
             "scenario": self.scenario.name,
+            "overrides": list(self.sets),
             "region": self.scenario.region,
             "seed": self.seed,
             "replicates": self.replicates,
@@ -82,17 +85,19 @@ class RunResult:
         }
 
     def write(self, out: Path) -> Path:
-        """Write the results folder; the manifest goes last, so its presence marks a
-        complete folder."""
-        out = Path(out)
+        """Write the results folder: built beside ``out`` and swapped in whole, so an
+        interruption leaves the earlier folder or this one, never a mix."""
         resolved = self.scenario.model_dump(mode="json")
-        write_atomic(out / "scenario.yaml",
-                     yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
-        write_atomic(out / "timeseries.csv", self.timeseries.to_csv(index=False))
-        write_atomic(out / "summary.csv", self.summary.to_csv(index=False))
-        write_atomic(out / "manifest.json",
-                     json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n")
-        return out
+
+        def fill(folder: Path) -> None:
+            write_atomic(folder / "scenario.yaml",
+                         yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
+            write_atomic(folder / "timeseries.csv", self.timeseries.to_csv(index=False))
+            write_atomic(folder / "summary.csv", self.summary.to_csv(index=False))
+            write_atomic(folder / "manifest.json",
+                         json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n")
+
+        return write_folder(Path(out), fill)
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates: int = 1,
@@ -101,7 +106,8 @@ def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, sets)
     elif sets:
-        raise ValueError("sets apply to scenario files; pass a Scenario without sets")
+        raise ValueError("sets apply to scenario files; pass a Scenario and its sets with "
+                         "load_scenario(ref, sets)")
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -109,4 +115,4 @@ def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates
     frames = [run_replicate(scenario, seed, r) for r in range(replicates)]
     return RunResult(scenario=scenario, seed=seed, replicates=replicates,
                      timeseries=pd.concat(frames, ignore_index=True), started=started,
-                     wall_seconds=time.perf_counter() - t0)
+                     wall_seconds=time.perf_counter() - t0, sets=tuple(sets or ()))

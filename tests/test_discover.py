@@ -47,14 +47,21 @@ def test_discovers_the_certified_target(sweep, cli):
     assert 0 < info["points_meeting_target"] < info["points"] == 48
     box = info["chosen_box"]
     assert box["density"] >= 0.8 and box["coverage"] > 0.3
-    growth = box["limits"][GROWTH]
-    assert growth["restricted"] and growth["low"] > 0.2  # faster registration growth is needed
+    # the box asks for more of what raises the share (registration growth or the pass
+    # rate, raised lows) and never for more attrition (a lowered high or no limit)
+    limits = box["limits"]
+    raised = [limits[k]["low"] > limits[k]["sweep_low"] + 1e-9
+              for k in (GROWTH, "workforce.exam.pass_rate_assistant")]
+    assert any(raised)
+    attrition = limits["workforce.attrition_rate"]
+    assert attrition["high"] <= attrition["sweep_high"] and (
+        not attrition["restricted"] or attrition["high"] < attrition["sweep_high"])
     boxes = pd.read_csv(folder / "boxes.csv")
     assert {"box", "coverage", "density", "mass", "res_dim", "chosen", f"{GROWTH}.low",
             f"{GROWTH}.high"} <= set(boxes.columns)
     assert boxes["chosen"].sum() == 1 and boxes.loc[0, "coverage"] == 1.0
     assert (folder / "discovery.png").stat().st_size > 10_000
-    assert "coverage" in out and GROWTH in out
+    assert "coverage" in out and all(k in out for k, v in limits.items() if v["restricted"])
     # swsim report on the sweep folder includes the discovery: box table and figure
     status, _, err = cli("report", sweep, "--out", sweep / "report")
     assert status == 0, err

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..params import Scenario
-from ..params.loader import FileCheck
+from ..params.loader import FileCheck, set_value
 from ..params.schema import describe_parameters
 
 __all__ = ["Lever", "apply_params", "check_ranges", "levers"]
@@ -66,14 +66,6 @@ def levers() -> dict[str, Lever]:
     return out
 
 
-def _set(data: dict, dotted: str, value: float | int) -> None:
-    parts = dotted.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def apply_params(base: Scenario, params: dict[str, float]) -> Scenario:
     """A copy of ``base`` with each lever set (whole-number levers rounded half to even).
 
@@ -84,7 +76,7 @@ def apply_params(base: Scenario, params: dict[str, float]) -> Scenario:
     data = base.model_dump()
     for path, value in params.items():
         lever = table[path]
-        _set(data, path, int(round(float(value))) if lever.integer else float(value))
+        data = set_value(data, path, int(round(float(value))) if lever.integer else float(value))
     return Scenario.model_validate(data)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,11 +25,14 @@ __all__ = [
     "ScenarioError",
     "SourceMap",
     "apply_sets",
-    "deep_merge",
+    "excerpt",
+    "merge",
     "format_validation_error",
     "load_scenario",
+    "parse_yaml_text",
     "read_yaml",
     "scenario_dir",
+    "set_value",
     "shipped_scenarios",
     "validate_mapping",
 ]
@@ -48,6 +53,10 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "keys must be plain names, not mappings or lists",
+                    key_node.start_mark)
             key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -60,6 +69,76 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:map", _UniqueKeyLoader.construct_mapping)
 
 
+#: limits on what a configuration file may ask of the reader (a few-hundred-byte YAML
+#: file can otherwise expand to gigabytes through aliases or nest past the stack)
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40          # nesting of mappings and sequences, aliases expanded
+MAX_NODES = 200_000     # values in the document, aliases expanded
+MAX_EXTENDS = 20        # files in one extends chain
+EXCERPT = 60            # characters of a value quoted in an error
+
+#: characters YAML does not allow in a file (PyYAML's reader refuses the same set)
+_CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def excerpt(value: Any, limit: int = EXCERPT) -> str:
+    """``repr(value)`` cut to ``limit`` characters: errors never print whole values."""
+    if isinstance(value, (dict, list)) and len(value) > 20:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _check_depth(text: str, label: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, from the token stream (before any recursion)."""
+    depth = 0
+    opens = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+             yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+    closes = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, opens):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScenarioError(label, f"nesting deeper than {MAX_DEPTH} levels",
+                                    line=token.start_mark.line + 1)
+        elif isinstance(token, closes):
+            depth -= 1
+
+
+def _check_node_graph(root: yaml.Node, label: str) -> None:
+    """Refuse documents whose aliases expand past MAX_NODES values or MAX_DEPTH levels,
+    and keys that are not plain scalars; computed on the shared node graph, never expanded."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ScenarioError(label, "keys must be plain names, not mappings or lists",
+                                        line=key_node.start_mark.line + 1)
+                children.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        size[id(node)] = 1 + sum(size[id(c)] for c in children)
+        depth[id(node)] = 1 + max((depth[id(c)] for c in children), default=0)
+        if size[id(node)] > MAX_NODES:
+            raise ScenarioError(label, f"the document expands to more than {MAX_NODES:,} values "
+                                "(aliases repeat their anchor's content)",
+                                line=node.start_mark.line + 1)
+        if depth[id(node)] > MAX_DEPTH:
+            raise ScenarioError(label, f"nesting deeper than {MAX_DEPTH} levels once aliases "
+                                "are expanded", line=node.start_mark.line + 1)
+
+
 def _line_map(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -68,18 +147,19 @@ def _line_map(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
             _line_map(value_node, path, out)
 
 
-def read_yaml(path: Path) -> tuple[dict, dict[str, int]]:
-    """Read one YAML mapping; return it with a map of key path -> line number."""
-    label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(label, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(label, f"cannot read file ({exc.__class__.__name__})") from None
+def parse_yaml_text(text: str, label: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML within the limits above; returns the data and its node graph."""
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise ScenarioError(label, f"control character U+{ord(bad.group()):04X} is not allowed "
+                            "in a YAML file", line=line)
     loader = _UniqueKeyLoader(text)
     try:
+        _check_depth(text, label)
         node = loader.get_single_node()
+        if node is not None:
+            _check_node_graph(node, label)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -87,9 +167,40 @@ def read_yaml(path: Path) -> tuple[dict, dict[str, int]]:
         raise ScenarioError(label, f"invalid YAML: {exc.problem or exc.context}",
                             line=line) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(label, f"invalid YAML: {exc}") from None
+        raise ScenarioError(label, f"invalid YAML: {str(exc)[:200]}") from None
+    except RecursionError:
+        raise ScenarioError(label, f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
+    return data, node
+
+
+def read_yaml(path: Path) -> tuple[dict, dict[str, int]]:
+    """Read one YAML mapping; return it with a map of key path -> line number."""
+    label = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError(label, "file not found") from None
+    except OSError as exc:
+        raise ScenarioError(label, f"cannot read file ({exc.__class__.__name__})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(label, f"file is larger than {MAX_FILE_BYTES // 1000:,} kB; "
+                            "configuration files are small")
+    data, lines = _parse_mapping(raw, label)
+    return copy.deepcopy(data), dict(lines)
+
+
+@lru_cache(maxsize=64)
+def _parse_mapping(raw: bytes, label: str) -> tuple[dict, dict[str, int]]:
+    """A file's mapping and key lines, cached by content (parents are read again and
+    again by extends chains, sweeps and tests); callers get copies."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(label, "cannot read file (not UTF-8 text)") from None
+    data, node = parse_yaml_text(text, label)
     if data is None:
         raise ScenarioError(label, "file is empty; expected a mapping of scenario keys")
     if not isinstance(data, dict):
@@ -131,12 +242,23 @@ def _resolve(ref: str, relative_to: Path | None) -> Path:
     return candidates[0]
 
 
-def deep_merge(base: dict, over: dict) -> dict:
-    """Mappings merge key by key, recursively; any other value replaces."""
-    out = copy.deepcopy(base)
+def _section(model: type[BaseModel] | None, key: Any) -> type[BaseModel] | None:
+    """The schema section that ``model.key`` declares, or None for a value (or unknown key)."""
+    info = model.model_fields.get(key) if model is not None and isinstance(key, str) else None
+    ann = getattr(info, "annotation", None)
+    return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+
+
+def merge(base: dict, over: dict, model: type[BaseModel] | None = Scenario) -> dict:
+    """``over`` written on ``base``: where the schema declares a section, the two merge key
+    by key (recursively), so a section written partly keeps every field it does not
+    mention; any other value (a number, text, a series) replaces. The one rule for
+    ``extends``, ``--set`` and sweeps."""
+    out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
+        sub = _section(model, key)
+        if sub is not None and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value, sub)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -195,8 +317,11 @@ def _load_chain(path: Path, stack: tuple[Path, ...], smap: SourceMap) -> dict:
     if parent.resolve() in stack:
         chain = " -> ".join(p.name for p in (*stack, parent.resolve()))
         raise ScenarioError(str(path), f"extends cycle: {chain}", "extends", lines.get("extends"))
+    if len(stack) >= MAX_EXTENDS:
+        raise ScenarioError(str(path), f"extends chain longer than {MAX_EXTENDS} files",
+                            "extends", lines.get("extends"))
     base = _load_chain(parent, (*stack, parent.resolve()), smap)
-    return deep_merge(base, data)
+    return merge(base, data)
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -222,22 +347,24 @@ def format_validation_error(exc: ValidationError, smap: SourceMap, top: type[Bas
         msg = f"unknown key; allowed keys here: {', '.join(_allowed_keys(top, loc))}"
     elif "input" in err and err["type"] not in ("missing",) and not isinstance(
             err["input"], dict):
-        msg = f"{msg} (got {err['input']!r})"
+        msg = f"{msg} (got {excerpt(err['input'])})"
     label, line = smap.locate(path)
     return ScenarioError(label, msg, path, line)
 
 
-def _set_path(data: dict, dotted: str, value: Any) -> None:
+def set_value(data: dict, dotted: str, value: Any, label: str = "--set") -> dict:
+    """``data`` with the parameter at ``dotted`` set to ``value`` (a mapping given for a
+    section merges into it, see :func:`merge`); ``data`` itself is not changed."""
     parts = dotted.split(".")
-    node = data
+    over: Any = value
+    for part in reversed(parts):
+        over = {part: over}
+    node: Any = data
     for part in parts[:-1]:
-        child = node.get(part)
-        if child is None:
-            child = node[part] = {}
-        if not isinstance(child, dict):
-            raise ScenarioError("--set", f"{part!r} is a value, not a section", dotted)
-        node = child
-    node[parts[-1]] = value
+        node = node.get(part) if isinstance(node, dict) else None
+        if node is not None and not isinstance(node, dict):
+            raise ScenarioError(label, f"{part!r} is a value, not a section", dotted)
+    return merge(data, over)
 
 
 def apply_sets(data: dict, sets: list[str] | None) -> dict:
@@ -247,14 +374,15 @@ def apply_sets(data: dict, sets: list[str] | None) -> dict:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key or any(not p for p in key.split(".")):
-            raise ScenarioError("--set", f"expected key.path=value, got {item!r}")
+            raise ScenarioError("--set", f"expected key.path=value, got {excerpt(item)}")
         try:
-            value = yaml.load(raw, Loader=_UniqueKeyLoader) if raw.strip() else None
-        except yaml.YAMLError:
-            raise ScenarioError("--set", f"cannot parse value {raw!r}", key) from None
+            value = parse_yaml_text(raw, "--set")[0] if raw.strip() else None
+        except ScenarioError as exc:
+            raise ScenarioError("--set", f"cannot parse value {excerpt(raw)}: {exc.message}",
+                                key) from None
         if isinstance(value, float) and not math.isfinite(value):
-            raise ScenarioError("--set", f"value must be a finite number, got {raw!r}", key)
-        _set_path(out, key, value)
+            raise ScenarioError("--set", f"value must be a finite number, got {excerpt(raw)}", key)
+        out = set_value(out, key, value)
     return out
 
 

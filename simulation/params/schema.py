@@ -8,9 +8,20 @@ all read this one declaration.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ..io import check_name
 
 __all__ = [
     "GROUPS",
@@ -36,7 +47,8 @@ __all__ = [
     "param",
 ]
 
-YearMonth = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+#: a calendar month, years 1900-2199 (year 0000 would pass a bare pattern and crash the run)
+YearMonth = Annotated[str, StringConstraints(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")]
 
 #: resident need groups (domain.md section 3, item 5)
 GROUPS = ("assistance", "elderly", "disabled", "children", "others")
@@ -55,10 +67,49 @@ def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str
                  json_schema_extra={"unit": unit, "source": source})
 
 
+def _is_section(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+@cache
+def _declared_default(cls: type[BaseModel], name: str) -> dict[str, Any]:
+    """The one declared default of section field ``cls.name``, as a mapping."""
+    value = cls.model_fields[name].get_default(call_default_factory=True)
+    return value.model_dump() if isinstance(value, BaseModel) else {}
+
+
 class Section(BaseModel):
-    """Base of every scenario section: unknown keys and NaN/inf are refused."""
+    """Base of every scenario section: unknown keys, NaN/inf and booleans given for
+    numbers are refused, and a sub-section written partly keeps every field it does
+    not mention from that sub-section's one declared default (never from another)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_sections_keep_their_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name, value in data.items():
+            info = cls.model_fields.get(name) if isinstance(name, str) else None
+            if info is not None and isinstance(value, dict) and _is_section(info.annotation):
+                out[name] = {**_declared_default(cls, name), **value}
+        return out
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None and \
+                cls.model_fields[info.field_name].annotation is not bool:
+            raise ValueError(f"expected {_kind(cls.model_fields[info.field_name].annotation)}, "
+                             f"got the boolean {str(value).lower()}")
+        return value
+
+
+def _kind(annotation: Any) -> str:
+    text = getattr(annotation, "__name__", None) or str(annotation)
+    return {"int": "a whole number", "float": "a number", "str": "text"}.get(text, f"a {text}")
 
 
 class Territory(Section):
@@ -97,13 +148,13 @@ def _need(casework: float, group: float, support: float, share: float, src: str)
 
 
 class GroupNeed(Section):
-    share: float = param(0.2, "share", 0.0, 1.0, "share of the population in this group",
+    share: float = param(..., "share", 0.0, 1.0, "share of the population in this group",
                          "assumption: public statistics, not in the seeds")
-    casework: float = param(1.0, "hours/1000 people/month", 0.0, 10_000.0,
+    casework: float = param(..., "hours/1000 people/month", 0.0, 10_000.0,
                             "casework need (certified worker only)", "assumption")
-    group: float = param(5.0, "hours/1000 people/month", 0.0, 10_000.0,
+    group: float = param(..., "hours/1000 people/month", 0.0, 10_000.0,
                          "group and community-work need (any worker)", "assumption")
-    support: float = param(10.0, "hours/1000 people/month", 0.0, 10_000.0,
+    support: float = param(..., "hours/1000 people/month", 0.0, 10_000.0,
                            "simple support need (workers or coordinated volunteers)", "assumption")
 
 
@@ -396,10 +447,10 @@ class Service(Section):
 
 
 class FundingSource(Section):
-    amount: float = param(0.0, "yuan/year", 0.0, 1e13, "yearly amount in the first year",
+    amount: float = param(..., "yuan/year", 0.0, 1e13, "yearly amount in the first year",
                           "assumption")
-    growth: float = param(0.0, "1/year", -0.9, 2.0, "yearly growth of the amount", "assumption")
-    volatility: float = param(0.0, "1", 0.0, 2.0,
+    growth: float = param(..., "1/year", -0.9, 2.0, "yearly growth of the amount", "assumption")
+    volatility: float = param(..., "1", 0.0, 2.0,
                               "year-to-year spread of the amount: each year it is multiplied "
                               "by a lognormal factor of mean 1 and this standard deviation",
                               "assumption: budgets are steadier than charity and lottery money")
@@ -451,7 +502,8 @@ class Funding(Section):
 
 class Scenario(Section):
     name: str = Field("tianjin_baseline", min_length=1, max_length=100,
-                      pattern=r"^[A-Za-z0-9_.\-]+$", description="scenario name (folder-safe)")
+                      description="scenario name (folder-safe: letters, digits, '_', '.', '-', "
+                      "not starting with '.')")
     description: str = Field("", description="what this scenario is about")
     region: str = Field("Tianjin", description="region the figures describe")
     start: YearMonth = param("2022-01", "YYYY-MM", None, None, "first simulated month",
@@ -470,6 +522,11 @@ class Scenario(Section):
     duties: Duties = Field(default_factory=Duties, description="station duties (seed 001)")
     projects: Projects = Field(default_factory=Projects,
                                description="social-organisation projects")
+
+    @field_validator("name")
+    @classmethod
+    def _folder_safe(cls, name: str) -> str:
+        return check_name(name, "scenario name")  # it names the results folder
 
     @model_validator(mode="after")
     def _community_workers_fit_talent(self) -> Scenario:
@@ -493,11 +550,12 @@ def describe_parameters(model: type[BaseModel] = Scenario, value: BaseModel | No
 
     Read by ``swsim validate --explain``, sweeps (bounds) and the report's appendix.
     """
+    if value is None:
+        value = model()  # the declared defaults (sections' leaves have none of their own)
     rows: list[dict[str, Any]] = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
-        current = getattr(value, name) if value is not None else info.get_default(
-            call_default_factory=True)
+        current = getattr(value, name)
         ann = info.annotation
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if isinstance(ann, type) and issubclass(ann, BaseModel):
