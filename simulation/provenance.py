@@ -1,7 +1,8 @@
-"""Where a result came from: package versions and the project's git commit."""
+"""Where a result came from: package versions, the project's git commit, the code's hash."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -9,7 +10,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["PACKAGES", "fingerprint", "git_commit", "versions"]
+__all__ = ["PACKAGES", "code_fingerprint", "fingerprint", "git_commit", "versions"]
 
 PACKAGES = ("swsim", "mesa", "numpy", "pandas", "pydantic", "PyYAML", "SALib", "distributed",
             "optuna", "ema-workbench")
@@ -39,9 +40,24 @@ def git_commit() -> str | None:
     return (res.stdout.strip() or None) if res.returncode == 0 else None
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """SHA-256 of swsim's own source (every ``*.py`` of the package, path and bytes, sorted
+    by path) and the git commit when there is one: it changes with the code that runs, even
+    on an editable install whose version stays the same."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py"), key=lambda p: p.relative_to(package).as_posix()):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    digest.update((git_commit() or "").encode("ascii"))
+    return digest.hexdigest()
+
+
 def fingerprint(payload: dict, packages: tuple[str, ...]) -> str:
-    """SHA-256 of ``payload`` plus the named packages' versions: what must not change
-    between a run and its resumption."""
-    full = {**payload, "versions": {p: versions((p,))[p] for p in packages}}
+    """SHA-256 of ``payload``, the named packages' versions and :func:`code_fingerprint`:
+    what must not change between a run and its resumption."""
+    full = {**payload, "versions": {p: versions((p,))[p] for p in packages},
+            "code": code_fingerprint()}
     text = json.dumps(full, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -30,6 +30,8 @@ def add_parser(subparsers: Any) -> None:
                    "1 runs in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
+    p.add_argument("--overwrite", action="store_true", help="replace what --out holds (the old "
+                   "folder is removed once the new calibration has started)")
     p.add_argument("--check", action="store_true", help="validate the file and stop")
 
 
@@ -64,14 +66,20 @@ def _summary(result: Any) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim calibrate``; return the exit status."""
     from ..cliutil import UsageError
+    from ..experiments.store import StoreError
+    from ..io import DestinationError, check_name
     from .runner import calibrate, stderr_report
     from .spec import load_calibration
-    from .storage import CalibrationStateError, check_folder
+    from .storage import check_folder
 
     if args.scheduler and args.workers:
         raise UsageError("swsim calibrate: give --workers or --scheduler, not both")
     plan = load_calibration(args.calibration)
     cal = plan.calibration
+    try:  # the name becomes the default folder, results/<name>
+        check_name(cal.name, f"{args.calibration}: name")
+    except DestinationError as exc:
+        raise UsageError(str(exc)) from None
     if args.check:
         held = sum(t.holdout for t in plan.targets)
         print(f"ok: {args.calibration} ({len(plan.names)} parameters, {len(plan.targets) - held} "
@@ -79,13 +87,14 @@ def main(args: argparse.Namespace) -> int:
               f"{cal.replicates} run(s))")
         return 0
     out = args.out or Path("results") / cal.name
-    try:
-        check_folder(out, plan.fingerprint(), args.resume)
-    except CalibrationStateError as exc:
-        raise UsageError(f"swsim calibrate: {exc}") from None
+    try:  # checked here, before an executor starts; calibrate() checks again
+        check_folder(out, plan, args.resume, args.overwrite)
+    except (StoreError, DestinationError) as exc:
+        raise UsageError(str(exc)) from None
     with _executor(args) as executor:
         try:
-            result = calibrate(plan, out, executor, resume=args.resume, report=stderr_report)
+            result = calibrate(plan, out, executor, resume=args.resume, report=stderr_report,
+                               overwrite=args.overwrite)
         except (OSError, TimeoutError, CancelledError) as exc:
             print(f"error: calibration stopped ({exc.__class__.__name__}: {exc}); finished "
                   f"batches are saved in {out}/, continue with --resume", file=sys.stderr)

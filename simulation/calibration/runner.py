@@ -203,14 +203,17 @@ def _best(plan: CalibrationPlan, trials: pd.DataFrame) -> dict[str, float]:
 
 
 def calibrate(plan: CalibrationPlan, out: Path, executor: Executor, resume: bool = False,
-              max_batches: int | None = None, report: Callable[[str], None] | None = None
-              ) -> CalibrationResult | None:
-    """Run (or continue) a calibration into ``out``; None if stopped early by ``max_batches``."""
+              max_batches: int | None = None, report: Callable[[str], None] | None = None,
+              overwrite: bool = False) -> CalibrationResult | None:
+    """Run (or continue) a calibration into ``out``; None if stopped early by ``max_batches``.
+
+    The folder and every file in it are checked before anything is written
+    (:class:`~.storage.CalibrationStateError` or :class:`~simulation.io.DestinationError`).
+    """
     t0 = time.perf_counter()
-    fingerprint = plan.fingerprint()
-    check_folder(out, fingerprint, resume)
-    start_folder(out, plan, fingerprint)
-    trials = _search(plan, out, executor, read_trials(out), max_batches, report or _quiet)
+    stored = check_folder(out, plan, resume, overwrite)
+    start_folder(out, plan, plan.fingerprint(), stored)
+    trials = _search(plan, out, executor, read_trials(out, plan), max_batches, report or _quiet)
     if trials is None or len(trials) < plan.calibration.trials:
         return None
     return _finish(plan, out, executor, trials, time.perf_counter() - t0)

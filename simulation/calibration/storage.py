@@ -16,7 +16,6 @@ leaves whole batches behind and ``--resume`` continues after the last one.
 from __future__ import annotations
 
 import io
-import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ..experiments.store import StoreError, check_store, plan_json, read_parquet, start_store
 from ..io import write_atomic
 from .spec import CalibrationPlan
 
@@ -31,48 +31,40 @@ __all__ = ["CalibrationStateError", "best_yaml", "check_folder", "manifest", "re
            "write_trials"]
 
 HELD = ("plan.json", "trials.parquet", "manifest.json")
+TRIAL_COLUMNS = ("trial", "batch", "status", "loss")
 
 
-class CalibrationStateError(Exception):
+class CalibrationStateError(StoreError):
     """The output folder cannot take this calibration (printed as ``error: ...``, exit 2)."""
 
 
-def check_folder(out: Path, fingerprint: str, resume: bool) -> None:
-    """Refuse a folder holding another calibration, or any calibration without --resume."""
-    if out.exists() and not out.is_dir():
-        raise CalibrationStateError(f"{out} exists and is not a folder")
-    held = [n for n in HELD if (out / n).exists()]
-    if held and not resume:
-        raise CalibrationStateError(f"{out} already holds a calibration ({', '.join(held)}); "
-                                    "pass --resume to continue it, or choose another --out")
-    if not held:
-        return
-    try:
-        plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise CalibrationStateError(f"{out}: plan.json is missing or unreadable, so the "
-                                    "calibration there cannot be resumed") from None
-    if plan.get("fingerprint") != fingerprint:
-        raise CalibrationStateError(f"{out} holds a calibration of a different file (its targets, "
-                                    "scenario or package versions changed); choose another --out")
+def check_folder(out: Path, plan: CalibrationPlan, resume: bool, overwrite: bool = False
+                 ) -> dict | None:
+    """Check ``out`` before anything runs (see :func:`~simulation.experiments.store.check_store`);
+    when resuming, read the stored trials too. Returns the stored plan when resuming."""
+    stored = check_store(out, "calibration", HELD, plan.fingerprint(), resume, overwrite,
+                         CalibrationStateError)
+    if stored is not None:
+        read_trials(out, plan)
+    return stored
 
 
-def start_folder(out: Path, plan: CalibrationPlan, fingerprint: str) -> None:
-    """Write plan.json (kept when resuming); a resumed calibration is no longer finished."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "manifest.json").unlink(missing_ok=True)
-    if not (out / "plan.json").exists():
-        payload = {"fingerprint": fingerprint, "file": str(plan.file),
-                   "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                   "calibration": plan.calibration.model_dump(mode="json"),
-                   "targets": [t.as_row() for t in plan.targets]}
-        write_atomic(out / "plan.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+def start_folder(out: Path, plan: CalibrationPlan, fingerprint: str, stored: dict | None) -> None:
+    """Write plan.json: a new folder, or kept when resuming (then no longer finished)."""
+    info = {"file": str(plan.file), "calibration": plan.calibration.model_dump(mode="json"),
+            "targets": [t.as_row() for t in plan.targets]}
+    start_store(out, stored, {"plan.json": plan_json(fingerprint, info)})
 
 
-def read_trials(out: Path) -> pd.DataFrame | None:
-    """The stored trials, or None when there are none yet."""
+def read_trials(out: Path, plan: CalibrationPlan) -> pd.DataFrame | None:
+    """The stored trials, or None when there are none yet; a one-line error if damaged."""
     path = out / "trials.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    if not path.exists():
+        return None
+    remedy = ("move it away and run again with --resume (the calibration starts again), or "
+              "pass --overwrite")
+    return read_parquet(path, remedy, require=(*TRIAL_COLUMNS, *plan.names),
+                        error=CalibrationStateError).to_pandas()
 
 
 def write_trials(out: Path, trials: pd.DataFrame) -> None:
@@ -129,7 +121,8 @@ def manifest(plan: CalibrationPlan, trials: pd.DataFrame, best: dict[str, float]
         except metadata.PackageNotFoundError:
             versions[pkg] = "not installed"
     return {
-        "calibration": cal.name, "description": cal.description, "file": str(plan.file),
+        "kind": "calibration", "calibration": cal.name, "description": cal.description,
+        "file": str(plan.file),
         "scenario": plan.scenario.name, "method": cal.method, "seed": cal.seed,
         "trials": len(trials), "failed_trials": int((trials["status"] != "ok").sum()),
         "replicates": cal.replicates, "best_replicates": cal.best_replicates,

@@ -7,19 +7,19 @@ the target when its replicate mean does. Points without any value are dropped.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..experiments.store import StoreError, read_object, read_parquet
 from .target import Target
 
 __all__ = ["SweepData", "SweepFolderError", "load_points"]
 
 
-class SweepFolderError(Exception):
+class SweepFolderError(StoreError):
     """The folder is not a finished sweep, or the target names no output of it."""
 
 
@@ -41,21 +41,23 @@ def _manifest(folder: Path) -> dict:
     if not path.is_file() or not (folder / "runs.parquet").is_file():
         raise SweepFolderError(f"{folder}: not a finished sweep (manifest.json and runs.parquet "
                                "are written when swsim sweep finishes)")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SweepFolderError(f"{path}: unreadable ({exc.__class__.__name__})") from None
+    return read_object(path, "run the sweep again (swsim sweep ... --overwrite)", SweepFolderError)
 
 
 def load_points(folder: Path, target: Target) -> SweepData:
     """The sweep's sample points with the target output averaged over replicates."""
     manifest = _manifest(folder)
-    outputs, levers = list(manifest.get("outputs", [])), list(manifest.get("parameters", {}))
+    outputs, levers = manifest.get("outputs"), manifest.get("parameters")
+    if not isinstance(outputs, list) or not isinstance(levers, dict):
+        raise SweepFolderError(f"{folder / 'manifest.json'}: damaged, no list of outputs or map of "
+                               "parameters; run the sweep again (swsim sweep ... --overwrite)")
+    levers = list(levers)
     if target.output not in outputs:
         raise SweepFolderError(f"target: {target.output!r} is not an output of this sweep "
                                f"(outputs: {', '.join(outputs)})")
-    runs = pd.read_parquet(folder / "runs.parquet", columns=["sample", "status", *levers,
-                                                              target.output])
+    runs = read_parquet(folder / "runs.parquet", "run the sweep again (swsim sweep ... "
+                        "--overwrite)", columns=["sample", "status", *levers, target.output],
+                        error=SweepFolderError).to_pandas()
     ok = runs[(runs["status"] == "ok") & np.isfinite(runs[target.output])]
     points = ok.groupby("sample", sort=True).agg({**{lv: "first" for lv in levers},
                                                  target.output: "mean"})

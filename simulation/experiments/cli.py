@@ -32,6 +32,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, "
                    "e.g. tcp://10.0.0.5:8786")
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+    p.add_argument("--overwrite", action="store_true", help="replace what --out holds (the old "
+                   "folder is removed once the new sweep has started)")
     p.add_argument("--check", action="store_true", help="validate the experiment, print the "
                    "number of runs and stop")
     p.add_argument("--trust-model", metavar="PACKAGE.MODULE:FUNCTION", help="import and run this "
@@ -101,22 +103,27 @@ def _summary(result: Any, wall_note: str) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim sweep``; return the exit status."""
+    from ..io import DestinationError, check_name
     from .spec import load_experiment
-    from .store import SweepStateError
+    from .store import StoreError
     from .sweep import Sweep
 
     if args.scheduler and args.workers:
         raise UsageError("swsim sweep: give --workers or --scheduler, not both")
     plan = load_experiment(args.experiment, trust_model=args.trust_model)
+    try:  # the name becomes the default folder, results/<name>
+        check_name(plan.experiment.name, f"{args.experiment}: name")
+    except DestinationError as exc:
+        raise UsageError(str(exc)) from None
     if args.check:  # counted, never built
         print(f"ok: {args.experiment} ({plan.experiment.method}: {plan.points} sample points x "
               f"{plan.experiment.replicates} replicate(s) = {plan.runs} runs)")
         return 0
-    out = args.out or Path("results") / plan.experiment.name
     try:
-        sweep = Sweep(plan, out, resume=args.resume)
-    except SweepStateError as exc:
-        raise UsageError(f"swsim sweep: {exc}") from None
+        out = args.out or Path("results") / plan.experiment.name
+        sweep = Sweep(plan, out, resume=args.resume, overwrite=args.overwrite)
+    except (StoreError, DestinationError) as exc:
+        raise UsageError(str(exc)) from None
     with _executor(args) as executor:
         try:
             result = sweep.run(executor)

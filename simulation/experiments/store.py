@@ -10,13 +10,15 @@ Layout of ``DIR``::
 
 Every file is written to a temporary name and renamed, so a sweep killed at
 any moment (even ``kill -9``) leaves only whole files; ``--resume`` reads
-them and runs what is missing.
+them and runs what is missing. The folder checks here (:func:`check_store`,
+:func:`start_store`) serve calibrations too.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,16 +27,128 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..io import write_atomic
+from ..io import check_destination, write_atomic, write_folder
+from ..provenance import code_fingerprint
 
-__all__ = ["SweepStateError", "Store", "runs_schema"]
+__all__ = ["StoreError", "SweepStateError", "Store", "check_store", "read_object", "read_parquet",
+           "runs_schema", "start_store"]
 
 ID_COLUMNS = [("run_id", pa.int64()), ("sample", pa.int64()), ("replicate", pa.int64()),
               ("seed", pa.int64())]
+SWEEP_HELD = ("plan.json", "runs.parquet", "manifest.json", "chunks")
 
 
-class SweepStateError(Exception):
-    """The output folder cannot take this sweep (printed as ``error: ...``, exit 2)."""
+class StoreError(Exception):
+    """A results folder that cannot be used as asked: one line ``PATH: what; what to do``
+    (printed as ``error: ...``, exit 2)."""
+
+
+class SweepStateError(StoreError):
+    """The output folder cannot take this sweep."""
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def read_object(path: Path, remedy: str, error: type[StoreError] = StoreError) -> dict:
+    """A JSON file that must hold an object; ``error`` naming it and ``remedy`` otherwise."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{path}: missing; {remedy}") from None
+    except (OSError, ValueError) as exc:
+        raise error(f"{path}: damaged, not readable JSON ({_reason(exc)}); {remedy}") from None
+    if not isinstance(data, dict):
+        raise error(f"{path}: damaged, not a JSON object; {remedy}")
+    return data
+
+
+def read_parquet(path: Path, remedy: str, *, columns: list[str] | None = None,
+                 require: tuple[str, ...] = (), schema: pa.Schema | None = None,
+                 error: type[StoreError] = StoreError) -> pa.Table:
+    """A whole Parquet file (only ``columns``, or ``schema``'s columns cast to it); ``error``
+    naming the file, what is damaged and ``remedy`` when it is truncated, empty or lacks
+    ``columns``/``require``d columns."""
+    if schema is not None:
+        columns = schema.names
+    try:
+        names = pq.read_schema(path).names
+        missing = [c for c in [*(columns or []), *require] if c not in names]
+        if missing:
+            raise error(f"{path}: damaged, missing column(s) {', '.join(missing[:5])}; {remedy}")
+        table = pq.read_table(path, columns=columns)
+        return table.cast(schema) if schema is not None else table
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
+        raise error(f"{path}: damaged ({_reason(exc)}); {remedy}") from None
+
+
+def check_store(out: Path, kind: str, held: tuple[str, ...], fingerprint: str, resume: bool,
+                overwrite: bool, error: type[StoreError] = StoreError) -> dict | None:
+    """Check a sweep or calibration folder before anything runs.
+
+    Returns the stored plan when ``out`` holds a ``kind`` of the same fingerprint to
+    resume, None when it starts afresh. Refuses (``error`` or
+    :class:`~simulation.io.DestinationError`) another kind of folder, a ``kind`` without
+    --resume or of other input, and a damaged plan.json or manifest.json. The caller
+    checks its own data files after this.
+    """
+    out = Path(out)
+    if resume and overwrite:
+        raise error(f"{out}: give --resume or --overwrite, not both")
+    present = [n for n in held if (out / n).exists()] if out.is_dir() else []
+    if overwrite or not present:
+        check_destination(out, kind, overwrite)
+        return None
+    if not resume:
+        raise error(f"{out}: already holds a {kind} ({', '.join(present)}); pass --resume to "
+                    "continue it, --overwrite to replace it, or choose another --out")
+    again = f"pass --overwrite to start the {kind} again, or choose another --out"
+    plan = read_object(out / "plan.json", f"the {kind} there cannot be resumed: {again}", error)
+    if plan.get("fingerprint") != fingerprint:
+        what = "the experiment" if kind == "sweep" else "the calibration file"
+        why = ("the swsim code changed since it started" if plan.get("code") != code_fingerprint()
+               else f"{what}, its scenario or package versions changed")
+        raise error(f"{out}: holds a {kind} of a different {what.split()[-1]} ({why}); {again}")
+    if (out / "manifest.json").exists():
+        read_object(out / "manifest.json", "delete it and run again with --resume, which "
+                    "rewrites it", error)
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise error(f"{out}: cannot write in it (permission denied)")
+    return plan
+
+
+def start_store(out: Path, plan: dict | None, files: dict[str, str]) -> None:
+    """Start writing ``out``, after :func:`check_store` (``plan`` is what it returned).
+
+    Resuming (``plan`` given): plan.json is kept, the other ``files`` are rewritten and
+    manifest.json goes (the folder is no longer finished). Starting afresh: a new folder
+    holding ``files`` is built beside ``out`` and swapped in whole; a folder that was
+    there (``--overwrite``) is removed once the new one is in place.
+    """
+    out = Path(out)
+    if plan is not None:
+        (out / "manifest.json").unlink(missing_ok=True)
+        for name, text in files.items():
+            if name != "plan.json":
+                write_atomic(out / name, text)
+        return
+
+    def fill(tmp: Path) -> None:
+        for name, text in files.items():
+            write_atomic(tmp / name, text)
+
+    write_folder(out, fill)
+
+
+def plan_json(fingerprint: str, info: dict) -> str:
+    """plan.json's text: the fingerprint, the code's own fingerprint, when, and ``info``."""
+    payload = {"fingerprint": fingerprint, "code": code_fingerprint(),
+               "created": datetime.now(UTC).isoformat(timespec="seconds"), **info}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def runs_schema(parameters: list[str], outputs: list[str]) -> pa.Schema:
@@ -62,37 +176,24 @@ class Store:
         self._buffered = 0
         self._last_flush = datetime.now(UTC)
         self._next_part = 0
+        self._plan: dict | None = None
+        self._recorded: pd.DataFrame | None = None  # runs read by check(), handed to read()
 
-    def check(self, fingerprint: str, resume: bool) -> None:
-        """Refuse a folder holding another sweep, or any sweep without --resume."""
-        if self.out.exists() and not self.out.is_dir():
-            raise SweepStateError(f"{self.out} exists and is not a folder")
-        held = [n for n in ("plan.json", "runs.parquet", "manifest.json", "chunks")
-                if (self.out / n).exists()]
-        if held and not resume:
-            raise SweepStateError(f"{self.out} already holds a sweep ({', '.join(held)}); "
-                                  "pass --resume to continue it, or choose another --out")
-        if not held:
-            return
-        try:
-            plan = json.loads((self.out / "plan.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise SweepStateError(f"{self.out}: plan.json is missing or unreadable, so the sweep "
-                                  "there cannot be resumed; choose another --out") from None
-        if plan.get("fingerprint") != fingerprint:
-            raise SweepStateError(f"{self.out} holds a sweep of a different experiment (the file, "
-                                  "its scenario or package versions changed); choose another --out")
+    def check(self, fingerprint: str, resume: bool, overwrite: bool = False) -> None:
+        """Check the folder before anything runs (see :func:`check_store`); when resuming,
+        read every run recorded so far, so a damaged file is found before anything changes."""
+        self._plan = check_store(self.out, "sweep", SWEEP_HELD, fingerprint, resume, overwrite,
+                                 SweepStateError)
+        self._recorded = self.read() if self._plan is not None else None
 
-    def start(self, fingerprint: str, info: dict) -> None:
-        """Write plan.json (kept when resuming) and clear leftovers of a killed sweep."""
+    def start(self, fingerprint: str, info: dict, files: dict[str, str] | None = None) -> None:
+        """Write plan.json and ``files`` (a new folder, or kept when resuming) and clear
+        leftovers of a killed sweep."""
+        start_store(self.out, self._plan, {"plan.json": plan_json(fingerprint, info),
+                                           **(files or {})})
         self.chunks.mkdir(parents=True, exist_ok=True)
         for tmp in [*self.out.glob(".*.tmp"), *self.chunks.glob(".*.tmp")]:
             tmp.unlink(missing_ok=True)
-        (self.out / "manifest.json").unlink(missing_ok=True)  # no longer finished
-        if not (self.out / "plan.json").exists():
-            payload = {"fingerprint": fingerprint,
-                       "created": datetime.now(UTC).isoformat(timespec="seconds"), **info}
-            write_atomic(self.out / "plan.json", json.dumps(payload, indent=2, ensure_ascii=False))
         parts = sorted(self.chunks.glob("part-*.parquet"))
         self._next_part = int(parts[-1].stem.split("-")[1]) + 1 if parts else 0
 
@@ -102,7 +203,13 @@ class Store:
 
     def read(self) -> pd.DataFrame:
         """Every run recorded so far, one row per run id, sorted by run id."""
-        tables = [pq.read_table(f).select(self.schema.names).cast(self.schema) for f in self._files()]
+        if self._recorded is not None:
+            frame, self._recorded = self._recorded, None
+            return frame
+        tables = [read_parquet(f, "delete it and run again with --resume (its runs are run "
+                               "again)" if f.parent == self.chunks else "move it away and run "
+                               "again with --resume (its runs are run again)",
+                               schema=self.schema, error=SweepStateError) for f in self._files()]
         table = pa.concat_tables(tables) if tables else self.schema.empty_table()
         frame = table.to_pandas()
         return frame.drop_duplicates("run_id").sort_values("run_id", ignore_index=True)

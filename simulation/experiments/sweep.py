@@ -1,9 +1,10 @@
 """Run an experiment: sample, run every (sample point, replicate), analyse, write files.
 
-``Sweep(plan, out, resume=...)`` checks the output folder (nothing is written
-yet); ``Sweep.run(executor)`` runs what is missing, appending chunk files as
-runs finish, then writes runs.parquet, sensitivity.csv and, last,
-manifest.json. Runs that raise are recorded as failures, never stop the sweep.
+``Sweep(plan, out, resume=..., overwrite=...)`` checks the output folder and,
+when resuming, every file in it (nothing is written yet); ``Sweep.run(executor)``
+runs what is missing, appending chunk files as runs finish, then writes
+runs.parquet, sensitivity.csv and, last, manifest.json. Runs that raise are
+recorded as failures, never stop the sweep.
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ class Sweep:
     """One experiment's sweep into one folder (checked on creation; run with :meth:`run`)."""
 
     def __init__(self, plan: Plan, out: Path, resume: bool = False, flush_rows: int = 5000,
-                 flush_seconds: float = 10.0):
+                 flush_seconds: float = 10.0, overwrite: bool = False):
         self.plan, self.exp, self.resume = plan, plan.experiment, resume
         self.X = sample(self.exp)
         self.total = len(self.X) * self.exp.replicates
         self.store = Store(out, runs_schema(plan.names, self.exp.outputs), flush_rows, flush_seconds)
         self.fingerprint = plan.fingerprint()
-        self.store.check(self.fingerprint, resume)
+        self.store.check(self.fingerprint, resume, overwrite)
 
     def _pending(self, done: set[int]) -> Iterator[Run]:
         """The runs not in ``done``, in run-id order, made one at a time."""
@@ -84,11 +85,11 @@ class Sweep:
     def _start(self) -> None:
         info = {"experiment": self.exp.model_dump(mode="json"), "file": str(self.plan.file),
                 "runs": self.total}
-        self.store.start(self.fingerprint, info)
+        files = {}
         if self.plan.scenario is not None:
-            text = yaml.safe_dump(self.plan.scenario.model_dump(mode="json"), sort_keys=False,
-                                  allow_unicode=True)
-            self.store.write_text("scenario.yaml", text)
+            files["scenario.yaml"] = yaml.safe_dump(self.plan.scenario.model_dump(mode="json"),
+                                                    sort_keys=False, allow_unicode=True)
+        self.store.start(self.fingerprint, info, files)
 
     def run(self, executor: Executor, progress: bool = True) -> SweepResult:
         """Run every missing run on ``executor`` and write the results folder."""
@@ -138,7 +139,8 @@ class Sweep:
         exp = self.exp
         failed = runs.loc[runs["status"] != "ok", "run_id"].tolist()
         return {
-            "experiment": exp.name, "description": exp.description, "file": str(self.plan.file),
+            "kind": "sweep", "experiment": exp.name, "description": exp.description,
+            "file": str(self.plan.file),
             "model": exp.model or "simulation:evaluate",
             "scenario": self.plan.scenario.name if self.plan.scenario else None,
             "method": exp.method, "samples": exp.samples, "replicates": exp.replicates,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..io import write_atomic
+from ..io import check_destination, write_atomic
 from ..params import ScenarioError
 from .data import RunFolder, SweepFolder, folder_kind, load_folder, load_run
 from .figures import Plot, compare_figures, run_figures, sweep_figures
@@ -26,6 +26,16 @@ def _compare_run(path: Path) -> RunFolder:
     if folder_kind(path) != "run":
         raise ScenarioError(str(path), "not a run folder (--compare takes run folders, this is a sweep)")
     return load_run(path)
+
+
+def check_out(out: Path) -> None:
+    """Refuse an ``out`` that cannot take report.html and plots/ (a file, an unwritable place).
+
+    A report goes into a results folder (the normal case) or a folder of its own: the check
+    is :func:`~simulation.io.check_destination` on the plots/ folder it writes (on ``out``
+    itself while that is not a folder), so what the folder holds is not refused.
+    """
+    check_destination(out / "plots" if out.is_dir() else out, "report", overwrite=True)
 
 
 def compare_labels(runs: Sequence[RunFolder]) -> list[str]:
@@ -68,20 +78,21 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
                  stderr: TextIO | None = None) -> Path:
     """Write ``report.html`` and ``plots/*.png`` for a run or sweep folder; returns the page's path.
 
-    Bad input raises :class:`ScenarioError` (naming the folder) before anything is written.
+    Bad input raises :class:`ScenarioError` (naming the folder), a damaged manifest or
+    runs.parquet :class:`~simulation.experiments.store.StoreError`, and an ``out`` that cannot
+    take the report :class:`~simulation.io.DestinationError`, all before anything is written.
     """
     import matplotlib
 
     if lang not in LANGS:
         raise ScenarioError("--lang", f"expected one of {', '.join(LANGS)}, got {lang!r}")
     results = Path(results)
+    out = Path(out) if out is not None else results
+    check_out(out)
     folder = load_folder(results)
     others = [_compare_run(Path(p)) for p in compare]
     if others and isinstance(folder, SweepFolder):
         raise ScenarioError(str(results), "--compare needs a run folder; this is a sweep folder")
-    out = Path(out) if out is not None else results
-    if out.exists() and not out.is_dir():
-        raise ScenarioError(str(out), "--out is a file, not a folder")
     runs = [folder, *others] if others else []
     compared = list(zip(compare_labels(runs), runs, strict=True))
     plot_lang, family = _plot_language(lang, stderr or sys.stderr)

@@ -26,9 +26,15 @@ def add_parser(subparsers: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Build the report; bad folders raise ScenarioError (exit 2 via ``swsim``)."""
+    """Build the report; bad folders raise ScenarioError or UsageError (exit 2 via ``swsim``)."""
+    from ..cliutil import UsageError
+    from ..experiments.store import StoreError
+    from ..io import DestinationError
     from .build import build_report  # matplotlib (Agg, no pyplot), pandas and the model load here
 
-    page = build_report(args.results, args.compare, args.lang, args.out)
+    try:
+        page = build_report(args.results, args.compare, args.lang, args.out)
+    except (StoreError, DestinationError) as exc:
+        raise UsageError(str(exc)) from None
     print(f"wrote {page} and {page.parent / 'plots'}/")
     return 0
