@@ -46,7 +46,9 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         disc, info = discover(args.sweep, args.target, args.out, args.min_density)
-    except (SweepFolderError, TargetError) as exc:
+    except SweepFolderError as exc:  # names the folder or file
+        raise UsageError(str(exc)) from None
+    except TargetError as exc:
         raise UsageError(f"swsim discover: {exc}") from None
     out = args.out or args.sweep / "discovery"
     print(f"wrote {out}/ ({info['target']}: {info['points_meeting_target']} of {info['points']} "

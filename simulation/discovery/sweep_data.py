@@ -53,7 +53,7 @@ def load_points(folder: Path, target: Target) -> SweepData:
                                "parameters; run the sweep again (swsim sweep ... --overwrite)")
     levers = list(levers)
     if target.output not in outputs:
-        raise SweepFolderError(f"target: {target.output!r} is not an output of this sweep "
+        raise SweepFolderError(f"--target: {target.output!r} is not an output of this sweep "
                                f"(outputs: {', '.join(outputs)})")
     runs = read_parquet(folder / "runs.parquet", "run the sweep again (swsim sweep ... "
                         "--overwrite)", columns=["sample", "status", *levers, target.output],

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..io import check_destination, write_atomic, write_folder
+from ..io import check_destination, folder_kind, write_atomic, write_folder
 from ..provenance import code_fingerprint
 
 __all__ = ["StoreError", "SweepStateError", "Store", "check_store", "read_object", "read_parquet",
@@ -36,6 +36,7 @@ __all__ = ["StoreError", "SweepStateError", "Store", "check_store", "read_object
 ID_COLUMNS = [("run_id", pa.int64()), ("sample", pa.int64()), ("replicate", pa.int64()),
               ("seed", pa.int64())]
 SWEEP_HELD = ("plan.json", "runs.parquet", "manifest.json", "chunks")
+PLAN_KEY = {"sweep": "experiment", "calibration": "calibration"}  # what plan.json of each holds
 
 
 class StoreError(Exception):
@@ -99,15 +100,19 @@ def check_store(out: Path, kind: str, held: tuple[str, ...], fingerprint: str, r
     out = Path(out)
     if resume and overwrite:
         raise error(f"{out}: give --resume or --overwrite, not both")
-    present = [n for n in held if (out / n).exists()] if out.is_dir() else []
-    if overwrite or not present:
-        check_destination(out, kind, overwrite)
+    held_kind = folder_kind(out) if out.is_dir() else None
+    present = [n for n in held if n != "manifest.json" and (out / n).exists()] + \
+        (["manifest.json"] if held_kind == kind else [])
+    if overwrite or not present or held_kind not in (None, kind):
+        check_destination(out, kind, overwrite)  # refuses another kind of result
         return None
     if not resume:
         raise error(f"{out}: already holds a {kind} ({', '.join(present)}); pass --resume to "
                     "continue it, --overwrite to replace it, or choose another --out")
     again = f"pass --overwrite to start the {kind} again, or choose another --out"
     plan = read_object(out / "plan.json", f"the {kind} there cannot be resumed: {again}", error)
+    if PLAN_KEY[kind] not in plan:
+        raise error(f"{out / 'plan.json'}: not the plan of a {kind}; {again}")
     if plan.get("fingerprint") != fingerprint:
         what = "the experiment" if kind == "sweep" else "the calibration file"
         why = ("the swsim code changed since it started" if plan.get("code") != code_fingerprint()

@@ -142,12 +142,12 @@ def _csv(file: Path, required: tuple[str, ...], remedy: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(file)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise _fail(file, f"cannot read: {exc}") from None
+        raise _fail(file, f"cannot read: {' '.join(str(exc).split())}; {remedy}") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise _fail(file, f"missing column(s) {', '.join(missing)}")
+        raise _fail(file, f"damaged: missing column(s) {', '.join(missing[:5])}; {remedy}")
     if frame.empty:
-        raise _fail(file, "no rows")
+        raise _fail(file, f"damaged: no rows; {remedy}")
     return frame
 
 
