@@ -43,14 +43,14 @@ def git_commit() -> str | None:
 @functools.cache
 def code_fingerprint() -> str:
     """SHA-256 of swsim's own source (every ``*.py`` of the package, path and bytes, sorted
-    by path) and the git commit when there is one: it changes with the code that runs, even
-    on an editable install whose version stays the same."""
+    by path): it changes with the code that runs, even on an editable install whose version
+    stays the same. The git commit is left out on purpose: a commit that touches only docs
+    or tests must not stop a sweep from resuming (manifests record the commit anyway)."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py"), key=lambda p: p.relative_to(package).as_posix()):
         digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    digest.update((git_commit() or "").encode("ascii"))
     return digest.hexdigest()
 
 
