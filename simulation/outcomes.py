@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .params import GROUPS, LEVELS, SERVICE_TYPES, SOURCES
+from .processes import funding
 from .processes.duties import DUTIES
 from .processes.funding import COST_ITEMS
 from .state import EMPLOYERS, S, T
@@ -207,8 +208,9 @@ METRICS: list[Metric] = [
     _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum())),
     *[_m(f"spend_by_source.{src}", f"Spending: {SOURCE_EN[src]}", SOURCE_ZH[src], "yuan/month",
          (lambda k: lambda s: float(s.spend[k]))(i)) for i, src in enumerate(SOURCES)],
+    # the whole cost, funded or not (spend_total + funding_gap)
     _m("cost_per_service_hour", "Cost per service hour", "每服务小时成本", "yuan/hour",
-       lambda s: _share(s.spend.sum(), s.served)),
+       lambda s: _share(funding.cost(s.m), s.served)),
     # additions beyond the core contract
     _m("centre_coverage", "Guidance centre coverage", "指导中心覆盖率", "share",
        _coverage(("centre",))),
@@ -233,8 +235,9 @@ METRICS: list[Metric] = [
     *[_m(f"spend_by_item.{item}", f"Spending: {ITEM_EN[item]}", f"支出:{ITEM_ZH[item]}", "yuan/month",
          (lambda k: lambda s: float(s.m.flows.cost_by_item.get(k, 0.0)))(item))
       for item in COST_ITEMS],
-    _m("funding_gap", "Spending above budget", "资金缺口", "yuan/month",
-       lambda s: max(0.0, float(s.spend.sum() - s.m.ledger.budget.sum()))),
+    # cost no source's money covers: sum of spend_by_item = spend_total + funding_gap
+    _m("funding_gap", "Cost above budget (unfunded)", "资金缺口", "yuan/month",
+       lambda s: funding.unfunded(s.m)),
     _m("paid_hours_share", "Salaried hours paid for", "可支付工时比例", "share",
        lambda s: s.m.ledger.service_factor),
     _m("projects_running", "Social-organisation projects running", "在运行社会组织项目", "projects",

@@ -8,8 +8,16 @@ this order (issue 5): new posts stay unfilled and new projects unlaunched
 (stations/projects processes, within ``ledger.headroom``), units wait built but
 uncontracted (roll-out), and, if commitments still exceed the budget, salaried
 staff's hours are cut to what the money pays (``ledger.service_factor``).
-Spend is charged to the sources in proportion to their budgets, so
-``spend_total`` is the sum of ``spend_by_source`` by construction.
+
+Budgets are soft: what is already running (operating costs, training, running
+projects, payment by service volume) is still bought in a deficit. Only money
+that exists is spent, though. A source has this month's budget and nothing
+else (unspent money lapses at the end of the month; nothing is carried over
+or borrowed). The month's cost is paid by the sources in proportion to their
+budgets, each paying at most its own budget, so ``spend_by_source.<s>`` <=
+the month's budget of ``s``, ``spend_total`` = sum of ``spend_by_source`` =
+min(cost, budget), and the cost no source pays is the ``funding_gap``:
+sum of ``spend_by_item`` = ``spend_total`` + ``funding_gap``.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from .workforce import salary_by_level
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["COST_ITEMS", "close_month", "init", "monthly_budget", "open_month"]
+__all__ = ["COST_ITEMS", "charge", "close_month", "cost", "init", "monthly_budget", "open_month", "unfunded"]
 
 COST_ITEMS = ("salaries", "operating", "training", "projects", "volume")
 
@@ -91,8 +99,31 @@ def open_month(model: SocialWorkModel) -> None:
                              else float(np.clip((budget - fixed) / salaries, 0.0, 1.0)))
 
 
+def charge(due: float, budget: np.ndarray) -> np.ndarray:
+    """What each source pays of the month's cost ``due``: one share of every budget, at most all.
+
+    Each source pays ``budget * min(1, due / budget.sum())``, so it never pays more than
+    its budget and a source with no money pays nothing; the sum is ``min(due,
+    budget.sum())`` and the rest of the cost is unfunded (``funding_gap``).
+    """
+    total = float(budget.sum())
+    if total <= 0.0 or due <= 0.0:
+        return np.zeros(len(budget))
+    return budget * min(1.0, due / total)
+
+
+def cost(model: SocialWorkModel) -> float:
+    """This month's cost, funded or not: the sum of ``spend_by_item`` (0 before the first month)."""
+    return float(sum(model.flows.cost_by_item.values()))
+
+
+def unfunded(model: SocialWorkModel) -> float:
+    """This month's cost that no source's money covers (``funding_gap``), yuan."""
+    return max(0.0, cost(model) - float(model.ledger.budget.sum()))
+
+
 def close_month(model: SocialWorkModel) -> None:
-    """Cost the month by item and charge it to the sources in proportion to their budgets."""
+    """Cost the month by item; the sources pay it within their budgets (:func:`charge`)."""
     f, tr = model.params.funding, model.params.workforce.training
     items = {
         "salaries": _salaries(model) * model.ledger.service_factor,
@@ -102,8 +133,4 @@ def close_month(model: SocialWorkModel) -> None:
         "volume": model.flows.served_by_provider.get("worker", 0.0) * f.payment_per_service_hour,
     }
     model.flows.cost_by_item = items
-    cost = sum(items.values())
-    budget = model.ledger.budget
-    total = budget.sum()
-    weights = budget / total if total > 0 else np.full(len(budget), 1.0 / len(budget))
-    model.ledger.spend = cost * weights
+    model.ledger.spend = charge(sum(items.values()), model.ledger.budget)
