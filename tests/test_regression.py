@@ -1,0 +1,20 @@
+"""Model behaviour equals the stored baselines (see tests/regression.py for the update
+command); a failure lists every metric and month that moved."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import regression  # noqa: E402
+
+
+@pytest.mark.parametrize("case", regression.cases(), ids=lambda c: c.name)
+def test_behaviour_matches_baseline(case):
+    lines = regression.differences(case)
+    shown = "\n".join(lines[:40]) + (f"\n... and {len(lines) - 40} more" if len(lines) > 40 else "")
+    assert not lines, (f"{len(lines)} metric values moved from tests/baselines/{case.name}.csv; "
+                       "if intended, run: python tests/regression.py --update\n" + shown)
