@@ -27,7 +27,7 @@ __all__ = ["KINDS", "NAME_PATTERN", "DestinationError", "check_destination", "ch
            "remove_aside", "swap_in", "write_atomic", "write_folder"]
 
 #: kinds of results folder, as written in their manifest's ``kind`` field
-KINDS = ("run", "runs", "sweep", "calibration")
+KINDS = ("run", "runs", "sweep", "calibration", "discovery")
 
 #: names that can become a folder: letters, digits, ``_ . -``; not starting with a dot
 NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$"
@@ -70,7 +70,11 @@ def folder_kind(path: Path) -> str | None:
     try:
         data = json.loads((Path(path) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        try:  # a discovery folder's record is its discovery.json
+            found = json.loads((Path(path) / "discovery.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return "discovery" if isinstance(found, dict) and "target" in found else None
     if not isinstance(data, dict):
         return None
     kind = data.get("kind")

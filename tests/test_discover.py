@@ -107,3 +107,15 @@ def test_parse_target():
     assert list(t.holds([0.4, 0.5, float("nan")])) == [False, True, False]
     with pytest.raises(TargetError):
         parse_target("x == 1")
+
+
+def test_discover_out_never_mixes_with_other_files(sweep, cli, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    status, out, err = cli("discover", sweep, "--target", TARGET, "--out", mine)
+    assert status == 2 and out == "" and "holds other files (notes.txt)" in err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert cli("discover", sweep, "--target", TARGET, "--out", mine, "--overwrite")[0] == 0
+    assert "notes.txt" not in {p.name for p in mine.iterdir()}
+    assert cli("discover", sweep, "--target", TARGET, "--out", mine)[0] == 0  # its own kind

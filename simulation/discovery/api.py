@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..io import check_destination
 from .outputs import write_outputs
 from .prim_box import Discovery, run_prim
 from .sweep_data import load_points
@@ -16,7 +17,7 @@ AVERAGING = ("replicates of each sample point are averaged (successful runs with
 
 
 def discover(sweep: str | Path, target: str | Target, out: str | Path | None = None,
-             min_density: float = 0.8) -> tuple[Discovery | None, dict]:
+             min_density: float = 0.8, overwrite: bool = False) -> tuple[Discovery | None, dict]:
     """Scenario discovery for ``target`` on the finished sweep in ``sweep``.
 
     Returns the PRIM result (None when no point, or every point, meets the
@@ -25,6 +26,8 @@ def discover(sweep: str | Path, target: str | Target, out: str | Path | None = N
     :class:`~.target.TargetError` on bad input, before writing anything.
     """
     folder = Path(sweep)
+    out = Path(out) if out is not None else folder / "discovery"
+    check_destination(out, "discovery", overwrite)  # before any work
     tgt = parse_target(target) if isinstance(target, str) else target
     data = load_points(folder, tgt)
     y = tgt.holds(data.value)
@@ -43,5 +46,5 @@ def discover(sweep: str | Path, target: str | Target, out: str | Path | None = N
     else:
         info["note"] = ("no sample point meets the target" if k == 0 else
                         "every sample point meets the target") + "; no box to find"
-    write_outputs(Path(out) if out is not None else folder / "discovery", disc, info)
+    write_outputs(out, disc, info)
     return disc, info

@@ -33,6 +33,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--target", required=True, metavar="'OUTPUT OP VALUE'",
                    help="e.g. 'community_worker_certified_share@2025-12 >= 0.5' (OP: >=, >, <=, <)")
     p.add_argument("--out", type=Path, help="output folder (default: SWEEP_DIR/discovery)")
+    p.add_argument("--overwrite", action="store_true", help="replace an --out folder that holds "
+                   "something other than an earlier discovery")
     p.add_argument("--min-density", type=_share, default=0.8,
                    help="density the reported box must reach (default 0.8)")
 
@@ -40,13 +42,14 @@ def add_parser(subparsers: Any) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim discover``; return the exit status."""
     from ..cli import UsageError
+    from ..io import DestinationError
     from .api import discover
     from .sweep_data import SweepFolderError
     from .target import TargetError
 
     try:
-        disc, info = discover(args.sweep, args.target, args.out, args.min_density)
-    except SweepFolderError as exc:  # names the folder or file
+        disc, info = discover(args.sweep, args.target, args.out, args.min_density, args.overwrite)
+    except (SweepFolderError, DestinationError) as exc:  # names the folder or file
         raise UsageError(str(exc)) from None
     except TargetError as exc:
         raise UsageError(f"swsim discover: {exc}") from None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import write_atomic
+from ..io import write_atomic, write_folder
 from .prim_box import Discovery
 
 __all__ = ["FILES", "plot_discovery", "read_boxes", "summary", "write_outputs"]
@@ -83,12 +83,17 @@ def _box_panel(ax, limits: dict[str, dict]) -> None:
 
 
 def write_outputs(out: Path, disc: Discovery | None, info: dict) -> list[str]:
-    """Write the files; return their names (without the plot when no box was found)."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the files into a folder built beside ``out`` and swapped in whole; return
+    their names (without the plot when no box was found)."""
+    names: list[str] = []
+    write_folder(out, lambda folder: names.extend(_fill(folder, disc, info)))
+    return names
+
+
+def _fill(out: Path, disc: Discovery | None, info: dict) -> list[str]:
     if disc is None:
         write_atomic(out / "boxes.csv", "box,coverage,density,mass,res_dim,n,k,chosen\n")
         names = ["boxes.csv", "discovery.json"]
-        (out / "discovery.png").unlink(missing_ok=True)
     else:
         boxes = disc.trajectory.copy()
         boxes.insert(7, "chosen", boxes["box"] == disc.chosen)
