@@ -3,13 +3,8 @@ command); a failure lists every metric and month that moved."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import regression  # noqa: E402
+import regression
 
 
 @pytest.mark.parametrize("case", regression.cases(), ids=lambda c: c.name)
