@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .cliutil import Parser, UsageError, positive_int, seed_int
-from .io import DestinationError
 from .params import ScenarioError, load_scenario, shipped_scenarios
+from .results import ResultsError
 
 __all__ = ["COMMANDS", "UsageError", "main"]
 
@@ -86,7 +86,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 def _run_folders(args: argparse.Namespace, names: list[str]) -> list[Path]:
     """Each scenario's results folder, every one checked before anything runs."""
-    from .io import check_destination, folder_kind
+    from .results import check_destination, folder_kind
 
     suffix = ""
     if args.sets:  # a run with overrides never lands in (or replaces) the plain scenario's folder
@@ -99,9 +99,9 @@ def _run_folders(args: argparse.Namespace, names: list[str]) -> list[Path]:
     else:
         if args.out.is_dir() and any(args.out.iterdir()) and not args.overwrite and \
                 folder_kind(args.out) is not None:
-            raise DestinationError(f"--out {args.out}: holds a {folder_kind(args.out)} result, "
-                                   "not a folder of runs; choose another folder, or pass "
-                                   "--overwrite")
+            raise ResultsError(f"--out {args.out}: holds a {folder_kind(args.out)} result, "
+                               "not a folder of runs; choose another folder, or pass "
+                               "--overwrite")
         outs = [args.out / f"{name}{suffix}" for name in names]
     for out in outs:
         check_destination(out, "run", args.overwrite)
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS:
             return int(importlib.import_module(COMMANDS[args.command]).main(args))
         return _cmd_run(args)
-    except (ScenarioError, UsageError, DestinationError) as exc:
+    except (ScenarioError, UsageError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,7 +6,6 @@ gathers their metrics into one table, summarises and writes files.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,13 +13,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .io import write_atomic, write_folder
 from .model import SocialWorkModel
 from .outcomes import METRICS, metric_names
 from .params import Scenario, load_scenario
 from .provenance import git_commit, versions
+from .results import (
+    MANIFEST,
+    RUN_FILES,
+    SCENARIO,
+    SUMMARY,
+    TIMESERIES,
+    json_text,
+    write_atomic,
+    write_folder,
+    yaml_text,
+)
 
 __all__ = ["RunResult", "run", "run_replicate", "summarise"]
 
@@ -81,7 +89,7 @@ class RunResult:
             "wall_seconds": round(self.wall_seconds, 3),
             "git_commit": git_commit(),
             "versions": versions(),
-            "files": ["scenario.yaml", "timeseries.csv", "summary.csv"],
+            "files": list(RUN_FILES),
         }
 
     def write(self, out: Path) -> Path:
@@ -90,12 +98,10 @@ class RunResult:
         resolved = self.scenario.model_dump(mode="json")
 
         def fill(folder: Path) -> None:
-            write_atomic(folder / "scenario.yaml",
-                         yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
-            write_atomic(folder / "timeseries.csv", self.timeseries.to_csv(index=False))
-            write_atomic(folder / "summary.csv", self.summary.to_csv(index=False))
-            write_atomic(folder / "manifest.json",
-                         json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n")
+            write_atomic(folder / SCENARIO, yaml_text(resolved))
+            write_atomic(folder / TIMESERIES, self.timeseries.to_csv(index=False))
+            write_atomic(folder / SUMMARY, self.summary.to_csv(index=False))
+            write_atomic(folder / MANIFEST, json_text(self.manifest()))
 
         return write_folder(Path(out), fill)
 

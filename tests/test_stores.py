@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from simulation import provenance
-from simulation.experiments import store as store_module
 
 ROOT = Path(__file__).resolve().parent.parent
 ISHIGAMI = {"name": "tiny", "method": "sobol", "samples": 8, "seed": 3,
@@ -114,7 +113,6 @@ def test_resume_refuses_changed_code(cli, sweeps, monkeypatch):
     before = snapshot(cut)
     other = lambda: "0" * 64  # noqa: E731 - the code as edited after the sweep started
     monkeypatch.setattr(provenance, "code_fingerprint", other)
-    monkeypatch.setattr(store_module, "code_fingerprint", other)
     refused(cli("sweep", exp, "--out", cut, "--resume", "--workers", "1"), str(cut))
     _, _, err = cli("sweep", exp, "--out", cut, "--resume", "--workers", "1")
     assert "code changed" in err

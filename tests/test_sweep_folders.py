@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulation.experiments import store as store_module
+from simulation import results as results_module
 
 ISHIGAMI = {"name": "tiny", "method": "sobol", "samples": 8, "seed": 3,
             "model": "simulation.experiments.examples:ishigami",
@@ -104,7 +104,7 @@ def test_failed_overwrite_start_leaves_the_old_folder(cli, exp, tmp_path, monkey
     def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module, "write_atomic", full_disk)  # the new folder cannot be filled
+    monkeypatch.setattr(results_module, "write_atomic", full_disk)  # the new folder cannot be filled
     status, _, err = cli("sweep", exp, "--out", out, "--workers", "1", "--overwrite")
     assert status == 1 and "No space left" in err
     assert snapshot(out) == {"notes.txt": b"mine"} and hidden(tmp_path) == []

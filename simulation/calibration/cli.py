@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cliutil import positive_int
+from ..results import FIT_CSV
 
 __all__ = ["add_parser", "main"]
 
@@ -59,15 +60,14 @@ def _summary(result: Any) -> None:
     held = "none held out" if result.mape_out != result.mape_out else f"{result.mape_out:.2f}%"
     print(f"  in-sample MAPE {result.mape_in:.2f}% ({m['targets']['in_sample']} targets); "
           f"held-out MAPE {held} ({m['targets']['held_out']} targets, from {m['holdout_from']})"
-          + (f"; {m['targets']['reported_only']} weight-0 targets reported in fit.csv"
+          + (f"; {m['targets']['reported_only']} weight-0 targets reported in {FIT_CSV}"
              if m["targets"]["reported_only"] else ""))
 
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim calibrate``; return the exit status."""
     from ..cliutil import UsageError
-    from ..experiments.store import StoreError
-    from ..io import DestinationError, check_name
+    from ..results import check_name
     from .runner import calibrate, stderr_report
     from .spec import load_calibration
     from .storage import check_folder
@@ -76,10 +76,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("swsim calibrate: give --workers or --scheduler, not both")
     plan = load_calibration(args.calibration)
     cal = plan.calibration
-    try:  # the name becomes the default folder, results/<name>
-        check_name(cal.name, f"{args.calibration}: name")
-    except DestinationError as exc:
-        raise UsageError(str(exc)) from None
+    check_name(cal.name, f"{args.calibration}: name")  # the default folder, results/<name>
     if args.check:
         held = sum(t.holdout for t in plan.targets)
         print(f"ok: {args.calibration} ({len(plan.names)} parameters, {len(plan.targets) - held} "
@@ -87,10 +84,7 @@ def main(args: argparse.Namespace) -> int:
               f"{cal.replicates} run(s))")
         return 0
     out = args.out or Path("results") / cal.name
-    try:  # checked here, before an executor starts; calibrate() checks again
-        check_folder(out, plan, args.resume, args.overwrite)
-    except (StoreError, DestinationError) as exc:
-        raise UsageError(str(exc)) from None
+    check_folder(out, plan, args.resume, args.overwrite)  # before an executor; calibrate() checks again
     with _executor(args) as executor:
         try:
             result = calibrate(plan, out, executor, resume=args.resume, report=stderr_report,

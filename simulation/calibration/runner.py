@@ -10,7 +10,6 @@ was interrupted and resumed. Each trial's replicate seeds come from
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import sys
@@ -27,7 +26,7 @@ import pandas as pd
 
 from ..experiments.driver import drive
 from ..experiments.executors import Executor, Result, Run
-from ..io import write_atomic
+from ..results import BEST, FIT_CSV, FIT_PNG, MANIFEST, TRIALS, json_text, write_atomic
 from .objective import mape, simulate, trial_seed
 from .spec import CalibrationPlan
 from .storage import best_yaml, check_folder, manifest, read_trials, start_folder, write_trials
@@ -197,7 +196,7 @@ def fit_table(plan: CalibrationPlan, sims: np.ndarray) -> pd.DataFrame:
 def _best(plan: CalibrationPlan, trials: pd.DataFrame) -> dict[str, float]:
     ok = trials[trials["status"] == "ok"]
     if not len(ok):
-        raise RuntimeError("every trial failed; see trials.parquet")
+        raise RuntimeError(f"every trial failed; see {TRIALS}")
     row = ok.sort_values(["loss", "trial"]).iloc[0]
     return {p: float(row[p]) for p in plan.names}
 
@@ -208,7 +207,7 @@ def calibrate(plan: CalibrationPlan, out: Path, executor: Executor, resume: bool
     """Run (or continue) a calibration into ``out``; None if stopped early by ``max_batches``.
 
     The folder and every file in it are checked before anything is written
-    (:class:`~.storage.CalibrationStateError` or :class:`~simulation.io.DestinationError`).
+    (:class:`~simulation.results.ResultsError`).
     """
     t0 = time.perf_counter()
     stored = check_folder(out, plan, resume, overwrite)
@@ -235,12 +234,12 @@ def _finish(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     m_out = mape(plan.targets, fit["simulated_mean"].tolist(), holdout=True)
     header = (f"Fitted by swsim calibrate {plan.file} ({len(trials)} trials, seed "
               f"{plan.calibration.seed}).\nIn-sample MAPE {m_in:.2f}%, held-out MAPE {m_out:.2f}% "
-              f"(mean of {reps} runs; see fit.csv).")
-    write_atomic(out / "best.yaml", best_yaml(plan, out, best, header))
-    write_atomic(out / "fit.csv", fit.to_csv(index=False))
-    write_atomic(out / "fit.png", fit_png(fit, plan.calibration.holdout_from))
+              f"(mean of {reps} runs; see {FIT_CSV}).")
+    write_atomic(out / BEST, best_yaml(plan, out, best, header))
+    write_atomic(out / FIT_CSV, fit.to_csv(index=False))
+    write_atomic(out / FIT_PNG, fit_png(fit, plan.calibration.holdout_from))
     info = manifest(plan, trials, best, m_in, m_out, executor.describe(), wall)
-    write_atomic(out / "manifest.json", json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(out / MANIFEST, json_text(info))
     return CalibrationResult(out, trials, fit, best, m_in, m_out, info)
 
 

@@ -10,7 +10,8 @@ Layout of ``DIR``::
     manifest.json    written last: its presence marks a finished calibration
 
 Every file is written atomically, so a calibration killed at any moment
-leaves whole batches behind and ``--resume`` continues after the last one.
+leaves whole batches behind and ``--resume`` continues after the last one. The folder
+checks, file names and safe writing are :mod:`simulation.results`'s.
 """
 
 from __future__ import annotations
@@ -21,29 +22,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from ..experiments.store import StoreError, check_store, plan_json, read_parquet, start_store
-from ..io import write_atomic
+from ..results import (
+    CALIBRATION_FILES,
+    CALIBRATION_HELD,
+    PLAN,
+    TRIALS,
+    check_store,
+    plan_json,
+    read_parquet,
+    start_store,
+    write_atomic,
+    yaml_text,
+)
 from .spec import CalibrationPlan
 
-__all__ = ["CalibrationStateError", "best_yaml", "check_folder", "manifest", "read_trials", "start_folder",
-           "write_trials"]
+__all__ = ["best_yaml", "check_folder", "manifest", "read_trials", "start_folder", "write_trials"]
 
-HELD = ("plan.json", "trials.parquet", "manifest.json")
 TRIAL_COLUMNS = ("trial", "batch", "status", "loss")
-
-
-class CalibrationStateError(StoreError):
-    """The output folder cannot take this calibration (printed as ``error: ...``, exit 2)."""
 
 
 def check_folder(out: Path, plan: CalibrationPlan, resume: bool, overwrite: bool = False
                  ) -> dict | None:
-    """Check ``out`` before anything runs (see :func:`~simulation.experiments.store.check_store`);
+    """Check ``out`` before anything runs (see :func:`~simulation.results.check_store`);
     when resuming, read the stored trials too. Returns the stored plan when resuming."""
-    stored = check_store(out, "calibration", HELD, plan.fingerprint(), resume, overwrite,
-                         CalibrationStateError)
+    stored = check_store(out, "calibration", CALIBRATION_HELD, plan.fingerprint(), resume,
+                         overwrite)
     if stored is not None:
         read_trials(out, plan)
     return stored
@@ -53,24 +57,23 @@ def start_folder(out: Path, plan: CalibrationPlan, fingerprint: str, stored: dic
     """Write plan.json: a new folder, or kept when resuming (then no longer finished)."""
     info = {"file": str(plan.file), "calibration": plan.calibration.model_dump(mode="json"),
             "targets": [t.as_row() for t in plan.targets]}
-    start_store(out, stored, {"plan.json": plan_json(fingerprint, info)})
+    start_store(out, stored, {PLAN: plan_json(fingerprint, info)})
 
 
 def read_trials(out: Path, plan: CalibrationPlan) -> pd.DataFrame | None:
     """The stored trials, or None when there are none yet; a one-line error if damaged."""
-    path = out / "trials.parquet"
+    path = out / TRIALS
     if not path.exists():
         return None
     remedy = ("move it away and run again with --resume (the calibration starts again), or "
               "pass --overwrite")
-    return read_parquet(path, remedy, require=(*TRIAL_COLUMNS, *plan.names),
-                        error=CalibrationStateError).to_pandas()
+    return read_parquet(path, remedy, require=(*TRIAL_COLUMNS, *plan.names)).to_pandas()
 
 
 def write_trials(out: Path, trials: pd.DataFrame) -> None:
     buf = io.BytesIO()
     trials.to_parquet(buf, index=False)
-    write_atomic(out / "trials.parquet", buf.getvalue())
+    write_atomic(out / TRIALS, buf.getvalue())
 
 
 def _nest(values: dict[str, float]) -> dict:
@@ -105,7 +108,7 @@ def best_yaml(plan: CalibrationPlan, out: Path, best: dict[str, float], header: 
            "description": f"{plan.scenario.name} with parameters fitted by {plan.file.name}",
            **_nest(values)}
     comments = "".join(f"# {line}\n" for line in header.splitlines())
-    return comments + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    return comments + yaml_text(doc)
 
 
 def manifest(plan: CalibrationPlan, trials: pd.DataFrame, best: dict[str, float], mape_in: float,
@@ -134,7 +137,7 @@ def manifest(plan: CalibrationPlan, trials: pd.DataFrame, best: dict[str, float]
                     "reported_only": sum(t.weight == 0 for t in plan.targets)},
         "executor": executor, "wall_seconds": round(wall, 3), "versions": versions,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "files": ["plan.json", "trials.parquet", "best.yaml", "fit.csv", "fit.png"],
+        "files": list(CALIBRATION_FILES),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import check_destination
+from ..results import DISCOVERY, check_destination
 from .outputs import write_outputs
 from .prim_box import Discovery, run_prim
 from .sweep_data import load_points
@@ -22,11 +22,12 @@ def discover(sweep: str | Path, target: str | Target, out: str | Path | None = N
 
     Returns the PRIM result (None when no point, or every point, meets the
     target) and the content of discovery.json. Files go to ``out`` (default
-    ``SWEEP/discovery``). Raises :class:`~.sweep_data.SweepFolderError` or
-    :class:`~.target.TargetError` on bad input, before writing anything.
+    ``SWEEP/discovery``). Raises :class:`~simulation.results.ResultsError` (a folder or
+    destination that cannot be used) or :class:`~.target.TargetError` on bad input, before
+    writing anything.
     """
     folder = Path(sweep)
-    out = Path(out) if out is not None else folder / "discovery"
+    out = Path(out) if out is not None else folder / DISCOVERY
     check_destination(out, "discovery", overwrite)  # before any work
     tgt = parse_target(target) if isinstance(target, str) else target
     data = load_points(folder, tgt)

@@ -42,18 +42,15 @@ def add_parser(subparsers: Any) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim discover``; return the exit status."""
     from ..cli import UsageError
-    from ..io import DestinationError
+    from ..results import DISCOVERY
     from .api import discover
-    from .sweep_data import SweepFolderError
     from .target import TargetError
 
-    try:
+    try:  # a ResultsError (names the folder or file) goes to swsim's one-line error
         disc, info = discover(args.sweep, args.target, args.out, args.min_density, args.overwrite)
-    except (SweepFolderError, DestinationError) as exc:  # names the folder or file
-        raise UsageError(str(exc)) from None
     except TargetError as exc:
         raise UsageError(f"swsim discover: {exc}") from None
-    out = args.out or args.sweep / "discovery"
+    out = args.out or args.sweep / DISCOVERY
     print(f"wrote {out}/ ({info['target']}: {info['points_meeting_target']} of {info['points']} "
           "sample points meet it, replicates averaged)")
     if disc is None:

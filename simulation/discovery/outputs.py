@@ -16,17 +16,22 @@ otherwise, so ``swsim report`` can pick them up from a sweep folder:
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from ..io import write_atomic, write_folder
+from ..results import (
+    BOXES,
+    DISCOVERY_FILES,
+    DISCOVERY_JSON,
+    DISCOVERY_PNG,
+    json_text,
+    write_atomic,
+    write_folder,
+)
 from .prim_box import Discovery
 
-__all__ = ["FILES", "plot_discovery", "read_boxes", "summary", "write_outputs"]
-
-FILES = ("boxes.csv", "discovery.json", "discovery.png")
+__all__ = ["plot_discovery", "read_boxes", "summary", "write_outputs"]
 
 
 def summary(disc: Discovery | None, info: dict) -> dict:
@@ -92,19 +97,19 @@ def write_outputs(out: Path, disc: Discovery | None, info: dict) -> list[str]:
 
 def _fill(out: Path, disc: Discovery | None, info: dict) -> list[str]:
     if disc is None:
-        write_atomic(out / "boxes.csv", "box,coverage,density,mass,res_dim,n,k,chosen\n")
-        names = ["boxes.csv", "discovery.json"]
+        write_atomic(out / BOXES, "box,coverage,density,mass,res_dim,n,k,chosen\n")
+        names = [BOXES, DISCOVERY_JSON]
     else:
         boxes = disc.trajectory.copy()
         boxes.insert(7, "chosen", boxes["box"] == disc.chosen)
-        write_atomic(out / "boxes.csv", boxes.to_csv(index=False))
+        write_atomic(out / BOXES, boxes.to_csv(index=False))
         buf = io.BytesIO()
         plot_discovery(disc, f"Where {info['target']} (PRIM on {info['points']} points)").savefig(
             buf, format="png", dpi=110)
-        write_atomic(out / "discovery.png", buf.getvalue())
-        names = list(FILES)
+        write_atomic(out / DISCOVERY_PNG, buf.getvalue())
+        names = list(DISCOVERY_FILES)
     data = summary(disc, {**info, "files": names})
-    write_atomic(out / "discovery.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(out / DISCOVERY_JSON, json_text(data))
     return names
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cliutil import UsageError, positive_int
+from ..results import RUNS
 
 __all__ = ["add_parser", "main"]
 
@@ -94,7 +95,7 @@ def _summary(result: Any, wall_note: str) -> None:
         print(f"  note: {note}")
     failures = result.failures
     if len(failures):
-        print(f"{len(failures)} run(s) failed (runs.parquet, status == 'failed'):")
+        print(f"{len(failures)} run(s) failed ({RUNS}, status == 'failed'):")
         for r in failures.head(SHOW_FAILURES).itertuples():
             print(f"  run {r.run_id} (sample {r.sample}, replicate {r.replicate}): {r.error}")
         if len(failures) > SHOW_FAILURES:
@@ -103,27 +104,20 @@ def _summary(result: Any, wall_note: str) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim sweep``; return the exit status."""
-    from ..io import DestinationError, check_name
+    from ..results import check_name
     from .spec import load_experiment
-    from .store import StoreError
     from .sweep import Sweep
 
     if args.scheduler and args.workers:
         raise UsageError("swsim sweep: give --workers or --scheduler, not both")
     plan = load_experiment(args.experiment, trust_model=args.trust_model)
-    try:  # the name becomes the default folder, results/<name>
-        check_name(plan.experiment.name, f"{args.experiment}: name")
-    except DestinationError as exc:
-        raise UsageError(str(exc)) from None
+    check_name(plan.experiment.name, f"{args.experiment}: name")  # default folder results/<name>
     if args.check:  # counted, never built
         print(f"ok: {args.experiment} ({plan.experiment.method}: {plan.points} sample points x "
               f"{plan.experiment.replicates} replicate(s) = {plan.runs} runs)")
         return 0
-    try:
-        out = args.out or Path("results") / plan.experiment.name
-        sweep = Sweep(plan, out, resume=args.resume, overwrite=args.overwrite)
-    except (StoreError, DestinationError) as exc:
-        raise UsageError(str(exc)) from None
+    out = args.out or Path("results") / plan.experiment.name
+    sweep = Sweep(plan, out, resume=args.resume, overwrite=args.overwrite)  # checks the folder
     with _executor(args) as executor:
         try:
             result = sweep.run(executor)

@@ -9,7 +9,6 @@ recorded as failures, never stop the sweep.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -19,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from tqdm import tqdm
 
 from ..provenance import git_commit, versions
+from ..results import MANIFEST, PLAN, RUNS, SCENARIO, SENSITIVITY, json_text, yaml_text
 from .analysis import analyse, point_means
 from .driver import drive
 from .executors import Executor, Result, Run
@@ -87,8 +86,7 @@ class Sweep:
                 "runs": self.total}
         files = {}
         if self.plan.scenario is not None:
-            files["scenario.yaml"] = yaml.safe_dump(self.plan.scenario.model_dump(mode="json"),
-                                                    sort_keys=False, allow_unicode=True)
+            files[SCENARIO] = yaml_text(self.plan.scenario.model_dump(mode="json"))
         self.store.start(self.fingerprint, info, files)
 
     def run(self, executor: Executor, progress: bool = True) -> SweepResult:
@@ -129,9 +127,9 @@ class Sweep:
         runs = self.store.consolidate()
         means = point_means(runs, self.exp.outputs, len(self.X))
         sens, notes = analyse(self.exp, self.X, means)
-        self.store.write_text("sensitivity.csv", sens.to_csv(index=False))
+        self.store.write_text(SENSITIVITY, sens.to_csv(index=False))
         manifest = self._manifest(runs, executor, ran, started, wall, notes)
-        self.store.write_text("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        self.store.write_text(MANIFEST, json_text(manifest))
         return SweepResult(self.store.out, runs, sens, notes, manifest)
 
     def _manifest(self, runs: pd.DataFrame, executor: Executor, ran: int, started: str,
@@ -152,6 +150,5 @@ class Sweep:
             "started_at": started, "wall_seconds": round(wall, 3),
             "runs_per_second": round(ran / wall, 3) if wall > 0 else None,
             "sensitivity_notes": notes, "git_commit": git_commit(), "versions": versions(),
-            "files": ["plan.json", *(["scenario.yaml"] if self.plan.scenario else []),
-                      "runs.parquet", "sensitivity.csv"],
+            "files": [PLAN, *([SCENARIO] if self.plan.scenario else []), RUNS, SENSITIVITY],
         }

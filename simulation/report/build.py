@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..io import check_destination, write_atomic
 from ..params import ScenarioError
-from .data import RunFolder, SweepFolder, folder_kind, load_folder, load_run
+from ..results import PLOTS, REPORT, ResultsError, check_destination, readable_kind, write_atomic
+from .data import RunFolder, SweepFolder, load_folder, load_run
 from .figures import Plot, compare_figures, run_figures, sweep_figures
 from .fonts import cjk_font, plot_rc
 from .i18n import LANGS, tr
@@ -23,8 +23,8 @@ __all__ = ["build_report", "compare_labels"]
 
 
 def _compare_run(path: Path) -> RunFolder:
-    if folder_kind(path) != "run":
-        raise ScenarioError(str(path), "not a run folder (--compare takes run folders, this is a sweep)")
+    if readable_kind(path) != "run":
+        raise ResultsError.at(path, "not a run folder (--compare takes run folders, this is a sweep)")
     return load_run(path)
 
 
@@ -32,10 +32,10 @@ def check_out(out: Path) -> None:
     """Refuse an ``out`` that cannot take report.html and plots/ (a file, an unwritable place).
 
     A report goes into a results folder (the normal case) or a folder of its own: the check
-    is :func:`~simulation.io.check_destination` on the plots/ folder it writes (on ``out``
+    is :func:`~simulation.results.check_destination` on the plots/ folder it writes (on ``out``
     itself while that is not a folder), so what the folder holds is not refused.
     """
-    check_destination(out / "plots" if out.is_dir() else out, "report", overwrite=True)
+    check_destination(out / PLOTS if out.is_dir() else out, "report", overwrite=True)
 
 
 def compare_labels(runs: Sequence[RunFolder]) -> list[str]:
@@ -78,9 +78,10 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
                  stderr: TextIO | None = None) -> Path:
     """Write ``report.html`` and ``plots/*.png`` for a run or sweep folder; returns the page's path.
 
-    Bad input raises :class:`ScenarioError` (naming the folder), a damaged manifest or
-    runs.parquet :class:`~simulation.experiments.store.StoreError`, and an ``out`` that cannot
-    take the report :class:`~simulation.io.DestinationError`, all before anything is written.
+    A folder that is not a run or sweep folder, a damaged file in it, and an ``out`` that
+    cannot take the report raise :class:`~simulation.results.ResultsError` (naming the folder
+    or file), a bad ``lang`` or saved scenario :class:`ScenarioError`, all before anything is
+    written.
     """
     import matplotlib
 
@@ -92,7 +93,7 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
     folder = load_folder(results)
     others = [_compare_run(Path(p)) for p in compare]
     if others and isinstance(folder, SweepFolder):
-        raise ScenarioError(str(results), "--compare needs a run folder; this is a sweep folder")
+        raise ResultsError.at(results, "--compare needs a run folder; this is a sweep folder")
     runs = [folder, *others] if others else []
     compared = list(zip(compare_labels(runs), runs, strict=True))
     plot_lang, family = _plot_language(lang, stderr or sys.stderr)
@@ -102,8 +103,8 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
             else run_page(folder, compared, rendered, out, lang))
     try:
         for name, png, _ in rendered:
-            write_atomic(out / "plots" / f"{name}.png", png)
-        write_atomic(out / "report.html", page)  # last: its presence marks a complete report
+            write_atomic(out / PLOTS / f"{name}.png", png)
+        write_atomic(out / REPORT, page)  # last: its presence marks a complete report
     except OSError as exc:
-        raise ScenarioError(str(out), f"cannot write the report: {exc.strerror or exc}") from None
-    return out / "report.html"
+        raise ResultsError.at(out, f"cannot write the report: {exc.strerror or exc}") from None
+    return out / REPORT

@@ -26,15 +26,10 @@ def add_parser(subparsers: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Build the report; bad folders raise ScenarioError or UsageError (exit 2 via ``swsim``)."""
-    from ..cliutil import UsageError
-    from ..experiments.store import StoreError
-    from ..io import DestinationError
+    """Build the report; bad folders raise ResultsError (exit 2 via ``swsim``)."""
+    from ..results import PLOTS
     from .build import build_report  # matplotlib (Agg, no pyplot), pandas and the model load here
 
-    try:
-        page = build_report(args.results, args.compare, args.lang, args.out)
-    except (StoreError, DestinationError) as exc:
-        raise UsageError(str(exc)) from None
-    print(f"wrote {page} and {page.parent / 'plots'}/")
+    page = build_report(args.results, args.compare, args.lang, args.out)
+    print(f"wrote {page} and {page.parent / PLOTS}/")
     return 0

@@ -13,6 +13,18 @@ from typing import Any
 import pandas as pd
 
 from ..cli import KEY_METRICS
+from ..results import (
+    DISCOVERY,
+    DISCOVERY_JSON,
+    DISCOVERY_PNG,
+    MANIFEST,
+    PLOTS,
+    RUNS,
+    SCENARIO,
+    SENSITIVITY,
+    SUMMARY,
+    TIMESERIES,
+)
 from . import html, prep
 from .data import RunFolder, SweepFolder
 from .i18n import effect_unit, metric_label, metric_unit, money_scale, points, tr, unit_label
@@ -70,7 +82,7 @@ def _links(folder: Path, out: Path, files: Sequence[str]) -> list[tuple[str, str
 
 
 def _figures(rendered: Sequence[Rendered], lang: str, replicates: int | str) -> str:
-    return "".join(html.figure(png, f"plots/{name}.png", tr(caption, lang, n=replicates, k=5), name)
+    return "".join(html.figure(png, f"{PLOTS}/{name}.png", tr(caption, lang, n=replicates, k=5), name)
                    for name, png, caption in rendered)
 
 
@@ -94,7 +106,7 @@ def _run_header(run: RunFolder, out: Path, lang: str) -> str:
               *_facts(m, [("seed", "seed"), ("replicates", "replicates")], lang),
               (tr("version", lang), _version(m)), (tr("date", lang), str(m.get("started_at", "—"))),
               (tr("commit", lang), str(m.get("git_commit") or "—")[:12])]
-    links = _links(run.path, out, ["timeseries.csv", "summary.csv", "scenario.yaml", "manifest.json"])
+    links = _links(run.path, out, [TIMESERIES, SUMMARY, SCENARIO, MANIFEST])
     return html.header(tr("title", lang, scenario=run.name), fields, links, tr("data_files", lang))
 
 
@@ -198,7 +210,7 @@ def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> str:
               (tr("version", lang), _version(m)),
               (tr("date", lang), str(m.get("started_at") or m.get("created") or "—")),
               (tr("commit", lang), str(m.get("git_commit") or "—")[:12])]
-    links = _links(sweep.path, out, ["runs.parquet", "sensitivity.csv", "scenario.yaml", "manifest.json"])
+    links = _links(sweep.path, out, [RUNS, SENSITIVITY, SCENARIO, MANIFEST])
     return html.header(tr("sweep_title", lang, scenario=sweep.name), fields, links, tr("data_files", lang))
 
 
@@ -241,9 +253,9 @@ def _levers_section(sens: pd.DataFrame, lang: str) -> tuple[str, str, str]:
 
 def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, str, str] | None:
     """Scenario discovery (``swsim discover``) results saved in the sweep's discovery/ folder."""
-    folder = sweep.path / "discovery"
+    folder = sweep.path / DISCOVERY
     try:
-        info = json.loads((folder / "discovery.json").read_text(encoding="utf-8"))
+        info = json.loads((folder / DISCOVERY_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     box = info.get("chosen_box")
@@ -262,7 +274,7 @@ def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, s
     headers = [tr("parameter", lang), tr("box_range", lang), tr("sweep_range", lang),
                tr("restricted", lang)]
     parts.append(html.table(headers, rows, cell_classes={1: "nowrap", 2: "nowrap"}))
-    png = folder / "discovery.png"
+    png = folder / DISCOVERY_PNG
     if png.is_file():
         href = os.path.relpath(png, out)
         parts.append(html.figure(png.read_bytes(), href, tr("discovery_plot", lang),

@@ -1,0 +1,505 @@
+"""The results folders: their kinds, file names, safe writing, reading, and resume checks.
+
+This module is the one owner of what ``swsim`` writes and reads back. Every command that
+writes a folder (run, sweep, calibrate, discover, report) follows one rule:
+
+1. :func:`check_destination` before anything runs: the destination must be new, empty,
+   or hold a finished result of the same kind (its ``manifest.json`` says which kind);
+   anything else is refused unless the user passed ``--overwrite``. Places whose loss
+   would be a disaster (the working folder, its parents, the home folder, the root)
+   are refused always. Unwritable places are found here, not after the run. A sweep or
+   calibration that can be continued is checked by :func:`check_store` instead (its
+   ``plan.json`` fingerprint guards ``--resume``).
+2. :func:`write_folder` builds the new folder beside the old one and swaps it in
+   whole, so a failure at any moment leaves the old folder or the new one, never a mix.
+   Single files are written with :func:`write_atomic` (temporary file, then rename).
+
+Reading back (:func:`read_object`, :func:`read_parquet`, :func:`read_csv`,
+:func:`readable_kind`, :func:`finished_sweep`) checks for damage: a file cut short, empty,
+of the wrong shape or missing columns. Every refusal, of a destination or of a folder or
+file that cannot be used, is a :class:`ResultsError` whose text is one line
+``PATH: what; what to do``; ``swsim`` prints it as ``error: ...`` and exits with status 2.
+
+Folder layouts (file names are the constants below)::
+
+    run          manifest.json scenario.yaml timeseries.csv summary.csv
+    sweep        plan.json [scenario.yaml] chunks/part-NNNNN.parquet (while running)
+                 runs.parquet sensitivity.csv manifest.json
+    calibration  plan.json trials.parquet best.yaml fit.csv fit.png manifest.json
+    discovery    boxes.csv discovery.json [discovery.png]   (SWEEP/discovery/ by default)
+    report       report.html plots/*.png                   (in the folder it reports on)
+
+The manifest (``discovery.json`` for a discovery) is written last: its presence marks a
+finished result.
+"""
+
+from __future__ import annotations
+
+import csv
+import ctypes
+import ctypes.util
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import provenance
+
+if TYPE_CHECKING:  # pandas and pyarrow load only when a folder is read or written
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = [
+    "BEST", "BOXES", "CALIBRATION_FILES", "CALIBRATION_HELD", "CHUNK", "CHUNK_GLOB", "CHUNKS", "DISCOVERY",
+    "DISCOVERY_FILES", "DISCOVERY_JSON", "DISCOVERY_PNG", "FIT_CSV", "FIT_PNG", "KINDS",
+    "MANIFEST", "NAME_PATTERN", "PLAN", "PLOTS", "REPORT", "RUNS", "RUN_FILES", "SCENARIO",
+    "SENSITIVITY", "SUMMARY", "SWEEP_HELD", "TIMESERIES", "TMP_GLOB", "TRIALS", "ResultsError",
+    "check_destination", "check_name", "check_store", "finished_sweep", "folder_kind",
+    "json_text", "parquet_bytes", "plan_json", "read_csv", "read_object", "read_parquet",
+    "readable_kind", "remove_aside", "start_store", "swap_in", "write_atomic", "write_folder",
+    "yaml_text",
+]
+
+# ---- file names -------------------------------------------------------------------------
+
+MANIFEST = "manifest.json"  #: every kind but discovery; written last, marks a finished result
+SCENARIO = "scenario.yaml"  #: the fully resolved scenario (run; sweep of the simulation)
+TIMESERIES = "timeseries.csv"  #: run: one row per replicate and month
+SUMMARY = "summary.csv"  #: run: final month's mean and percentiles per metric
+PLAN = "plan.json"  #: sweep, calibration: what is being run; its fingerprint guards --resume
+RUNS = "runs.parquet"  #: sweep: every run, sorted by run_id
+CHUNKS = "chunks"  #: sweep: folder of part-NNNNN.parquet while it runs
+CHUNK = "part-{:05d}.parquet"  #: sweep: the n-th chunk file (CHUNK.format(n))
+CHUNK_GLOB = "part-*.parquet"
+TMP_GLOB = ".*.tmp"  #: what :func:`write_atomic` leaves when killed mid-write
+SENSITIVITY = "sensitivity.csv"  #: sweep: output, parameter, index, value, conf
+TRIALS = "trials.parquet"  #: calibration: every finished trial
+BEST = "best.yaml"  #: calibration: a scenario extending the base with the fitted values
+FIT_CSV = "fit.csv"  #: calibration: observed vs simulated per target
+FIT_PNG = "fit.png"  #: calibration: observed vs simulated over time
+DISCOVERY = "discovery"  #: a sweep's sub-folder that swsim discover writes by default
+BOXES = "boxes.csv"  #: discovery: PRIM's peeling trajectory
+DISCOVERY_JSON = "discovery.json"  #: discovery: target, classification, chosen box (last)
+DISCOVERY_PNG = "discovery.png"  #: discovery: trajectory and chosen box
+REPORT = "report.html"  #: report page (written last)
+PLOTS = "plots"  #: report: folder of *.png
+
+#: what a finished run folder lists in its manifest's ``files``
+RUN_FILES = (SCENARIO, TIMESERIES, SUMMARY)
+#: what a finished calibration folder lists in its manifest's ``files``
+CALIBRATION_FILES = (PLAN, TRIALS, BEST, FIT_CSV, FIT_PNG)
+DISCOVERY_FILES = (BOXES, DISCOVERY_JSON, DISCOVERY_PNG)
+#: files whose presence means a folder already holds a sweep / calibration (for --resume)
+SWEEP_HELD = (PLAN, RUNS, MANIFEST, CHUNKS)
+CALIBRATION_HELD = (PLAN, TRIALS, MANIFEST)
+
+#: kinds of results folder, as written in their manifest's ``kind`` field
+KINDS = ("run", "runs", "sweep", "calibration", "discovery")
+PLAN_KEY = {"sweep": "experiment", "calibration": "calibration"}  # what plan.json of each holds
+
+#: names that can become a folder: letters, digits, ``_ . -``; not starting with a dot
+NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$"
+
+
+class ResultsError(ValueError):
+    """A results folder, file or destination that cannot be used as asked: one line
+    ``PATH: what; what to do`` (printed as ``error: ...``, exit 2)."""
+
+    @classmethod
+    def at(cls, path: Path | str, message: str) -> ResultsError:
+        """The error ``PATH: message``."""
+        return cls(f"{path}: {message}")
+
+
+_fail = ResultsError.at
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # TMP_GLOB
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def json_text(data: Any) -> str:
+    """A manifest's (or plan's) text: indented UTF-8 JSON ending with a newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def yaml_text(data: Any) -> str:
+    """A scenario's text as saved in a results folder (keys in the model's order)."""
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """A Parquet file's bytes (to hand to :func:`write_atomic`)."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def check_name(name: str, what: str = "name") -> str:
+    """A name that becomes a folder: refuse ``..``, slashes, hidden and empty names."""
+    if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name) or set(name) <= {"."}:
+        raise ResultsError(f"{what} {name!r} cannot be a folder name: use letters, digits, "
+                           "'_', '.', '-' (not starting with '.')")
+    return name
+
+
+# ---- kinds of folder --------------------------------------------------------------------
+
+def folder_kind(path: Path) -> str | None:
+    """The kind of finished result in ``path`` (from its manifest), or None."""
+    try:
+        data = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        try:  # a discovery folder's record is its discovery.json
+            found = json.loads((Path(path) / DISCOVERY_JSON).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return "discovery" if isinstance(found, dict) and "target" in found else None
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("kind")
+    if kind in KINDS:
+        return str(kind)
+    files = set(data.get("files") or []) if isinstance(data.get("files"), list) else set()
+    # folders written before manifests named their kind
+    if TIMESERIES in files:
+        return "run"
+    if TRIALS in files:
+        return "calibration"
+    if "runs" in data and "method" in data:
+        return "sweep"
+    return None
+
+
+def readable_kind(path: Path) -> str:
+    """"run" or "sweep" (what ``swsim report`` reads), by the files the folder holds;
+    a :class:`ResultsError` naming the folder otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise _fail(path, "no such folder")
+    if not path.is_dir():
+        raise _fail(path, "not a folder (expected a results folder)")
+    if any((path / f).is_file() for f in (RUNS, SENSITIVITY)):
+        kind = "sweep"
+    elif (path / TIMESERIES).is_file():
+        kind = "run"
+    elif folder_kind(path) == "calibration":
+        raise _fail(path, "a calibration folder: swsim report reads run and sweep folders "
+                          f"(see its {FIT_CSV} and {FIT_PNG})")
+    elif (path / PLAN).is_file():
+        raise _fail(path, f"an unfinished sweep or calibration ({PLAN}, no results yet): "
+                          "finish it with --resume")
+    else:
+        subs = sorted(p.name for p in path.iterdir() if (p / MANIFEST).is_file())
+        hint = f"; it holds run folders ({', '.join(subs[:5])}): report one, --compare the others" \
+            if subs else ""
+        raise _fail(path, f"not a results folder (no {TIMESERIES}, {RUNS} or "
+                          f"{SENSITIVITY}){hint}")
+    if not (path / MANIFEST).is_file():
+        raise _fail(path, f"incomplete {kind} folder: no {MANIFEST} (did the {kind} finish?)")
+    return kind
+
+
+def finished_sweep(folder: Path, remedy: str) -> dict:
+    """The manifest of the finished sweep in ``folder`` (manifest.json and runs.parquet
+    present); a :class:`ResultsError` with ``remedy`` otherwise."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise _fail(folder, "no such folder")
+    if not (folder / MANIFEST).is_file() or not (folder / RUNS).is_file():
+        raise _fail(folder, f"not a finished sweep ({MANIFEST} and {RUNS} are written when "
+                            "swsim sweep finishes)")
+    return read_object(folder / MANIFEST, remedy)
+
+
+# ---- destinations and whole-folder swaps ------------------------------------------------
+
+def _protected(path: Path) -> bool:
+    target = path.resolve()
+    cwd = Path.cwd().resolve()
+    home = Path.home().resolve()
+    return target == Path(target.anchor) or target == home or target == cwd or \
+        target in cwd.parents
+
+
+def _writable_parent(path: Path) -> Path:
+    probe = path.resolve().parent
+    while not probe.exists():
+        probe = probe.parent
+    return probe
+
+
+def check_destination(path: Path, kind: str, overwrite: bool = False, option: str = "--out"
+                      ) -> None:
+    """Refuse a destination that cannot take a new ``kind`` result; see the module doc."""
+    path = Path(path)
+    if _protected(path):
+        raise ResultsError(f"{option} {path}: refusing to write a result over this folder "
+                           "(it holds your work); choose a folder of its own")
+    if path.exists() or path.is_symlink():
+        if not path.is_dir():
+            raise ResultsError(f"{option} {path}: exists and is not a folder")
+        entries = list(path.iterdir())
+        held = folder_kind(path)
+        if entries and held != kind and not overwrite:
+            what = f"a {held} result" if held else \
+                f"other files ({', '.join(sorted(p.name for p in entries)[:4])}" + \
+                (", ..." if len(entries) > 4 else "") + ")"
+            raise ResultsError(f"{option} {path}: holds {what}, not a finished {kind} result; "
+                               "choose another folder, or pass --overwrite to replace it")
+    parent = _writable_parent(path)
+    if not parent.is_dir():
+        raise ResultsError(f"{option} {path}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ResultsError(f"{option} {path}: cannot write in {parent} (permission denied)")
+    if path.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ResultsError(f"{option} {path}: cannot replace it, {path.parent} is not "
+                           "writable (permission denied)")
+
+
+def _renameat2() -> Callable[[str, str], bool] | None:
+    """Linux's atomic exchange of two paths (RENAME_EXCHANGE), when libc has it."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        fn = ctypes.CDLL(name, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+
+    def exchange(a: str, b: str) -> bool:
+        return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+    return exchange
+
+
+_EXCHANGE = _renameat2()
+
+
+def swap_in(new: Path, path: Path) -> Path | None:
+    """Put folder ``new`` at ``path``; return where the old folder went (to remove), or None.
+
+    On Linux the two are exchanged atomically; elsewhere the old folder is first
+    renamed aside, so an interruption leaves it whole under a hidden name.
+    """
+    new, path = Path(new), Path(path)
+    if not path.exists():
+        os.replace(new, path)
+        return None
+    if _EXCHANGE is not None and _EXCHANGE(str(new), str(path)):
+        return new  # ``new`` now names the old folder
+    aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
+    aside.rmdir()
+    os.replace(path, aside)
+    os.replace(new, path)
+    return aside
+
+
+def remove_aside(old: Path | None) -> None:
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_folder(path: Path, fill: Callable[[Path], None]) -> Path:
+    """Build a folder with ``fill(tmp)`` beside ``path``, then swap it in whole."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.new-", dir=path.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        fill(tmp)
+        old = swap_in(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    remove_aside(old)
+    return path
+
+
+# ---- reading with damage checks ---------------------------------------------------------
+
+def read_object(path: Path, remedy: str) -> dict:
+    """A JSON file that must hold an object; a :class:`ResultsError` naming it and
+    ``remedy`` otherwise."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(path, f"missing; {remedy}") from None
+    except (OSError, ValueError) as exc:
+        raise _fail(path, f"damaged, not readable JSON ({_reason(exc)}); {remedy}") from None
+    if not isinstance(data, dict):
+        raise _fail(path, f"damaged, not a JSON object; {remedy}")
+    return data
+
+
+def read_parquet(path: Path, remedy: str, *, columns: list[str] | None = None,
+                 require: tuple[str, ...] = (), schema: pa.Schema | None = None) -> pa.Table:
+    """A whole Parquet file (only ``columns``, or ``schema``'s columns cast to it); a
+    :class:`ResultsError` naming the file, what is damaged and ``remedy`` when it is
+    truncated, empty or lacks ``columns``/``require``d columns."""
+    import pyarrow.parquet as pq
+
+    if schema is not None:
+        columns = schema.names
+    try:
+        names = pq.read_schema(path).names
+        missing = [c for c in [*(columns or []), *require] if c not in names]
+        if missing:
+            raise _fail(path, f"damaged, missing column(s) {', '.join(missing[:5])}; {remedy}")
+        table = pq.read_table(path, columns=columns)
+        return table.cast(schema) if schema is not None else table
+    except ResultsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
+        raise _fail(path, f"damaged ({_reason(exc)}); {remedy}") from None
+
+
+def _check_rows(file: Path, remedy: str) -> None:
+    """Every row has the header's number of fields and the file ends with a newline (a
+    file cut short mid-row fails one or the other)."""
+    try:
+        with file.open(encoding="utf-8", newline="") as fh:
+            rows = csv.reader(fh)
+            width = len(next(rows, []))
+            for row in rows:
+                if len(row) != width:
+                    raise _fail(file, f"damaged: line {rows.line_num} has {len(row)} fields, the "
+                                      f"header {width}; {remedy}")
+        with file.open("rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(size - 1, 0))
+            if size and fh.read(1) != b"\n":
+                raise _fail(file, f"damaged: cut short (the last line is unfinished); {remedy}")
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise _fail(file, f"cannot read: {exc}; {remedy}") from None
+
+
+def read_csv(file: Path, required: tuple[str, ...], remedy: str) -> pd.DataFrame:
+    """A CSV file with a header holding ``required`` columns and at least one row; a
+    :class:`ResultsError` naming the file, what is damaged and ``remedy`` otherwise."""
+    import pandas as pd
+
+    file = Path(file)
+    _check_rows(file, remedy)
+    try:
+        frame = pd.read_csv(file)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise _fail(file, f"cannot read: {' '.join(str(exc).split())}; {remedy}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise _fail(file, f"damaged: missing column(s) {', '.join(missing[:5])}; {remedy}")
+    if frame.empty:
+        raise _fail(file, f"damaged: no rows; {remedy}")
+    return frame
+
+
+# ---- fingerprints and resume checks (sweeps, calibrations) ------------------------------
+
+def plan_json(fingerprint: str, info: dict) -> str:
+    """plan.json's text: the fingerprint, the code's own fingerprint, when, and ``info``."""
+    from datetime import UTC, datetime
+
+    payload = {"fingerprint": fingerprint, "code": provenance.code_fingerprint(),
+               "created": datetime.now(UTC).isoformat(timespec="seconds"), **info}
+    return json_text(payload)
+
+
+def check_store(out: Path, kind: str, held: tuple[str, ...], fingerprint: str, resume: bool,
+                overwrite: bool) -> dict | None:
+    """Check a sweep or calibration folder before anything runs.
+
+    Returns the stored plan when ``out`` holds a ``kind`` of the same fingerprint to
+    resume, None when it starts afresh. Refuses another kind of folder (see
+    :func:`check_destination`), a ``kind`` without --resume or of other input, and a
+    damaged plan.json or manifest.json. The caller checks its own data files after this.
+    """
+    out = Path(out)
+    if resume and overwrite:
+        raise _fail(out, "give --resume or --overwrite, not both")
+    held_kind = folder_kind(out) if out.is_dir() else None
+    present = [n for n in held if n != MANIFEST and (out / n).exists()] + \
+        ([MANIFEST] if held_kind == kind else [])
+    if overwrite or not present or held_kind not in (None, kind):
+        check_destination(out, kind, overwrite)  # refuses another kind of result
+        return None
+    if not resume:
+        raise _fail(out, f"already holds a {kind} ({', '.join(present)}); pass --resume to "
+                         "continue it, --overwrite to replace it, or choose another --out")
+    again = f"pass --overwrite to start the {kind} again, or choose another --out"
+    plan = read_object(out / PLAN, f"the {kind} there cannot be resumed: {again}")
+    if PLAN_KEY[kind] not in plan:
+        raise _fail(out / PLAN, f"not the plan of a {kind}; {again}")
+    if plan.get("fingerprint") != fingerprint:
+        what = "the experiment" if kind == "sweep" else "the calibration file"
+        why = ("the swsim code changed since it started"
+               if plan.get("code") != provenance.code_fingerprint()
+               else f"{what}, its scenario or package versions changed")
+        raise _fail(out, f"holds a {kind} of a different {what.split()[-1]} ({why}); {again}")
+    if (out / MANIFEST).exists():
+        read_object(out / MANIFEST, "delete it and run again with --resume, which rewrites it")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise _fail(out, "cannot write in it (permission denied)")
+    return plan
+
+
+def start_store(out: Path, plan: dict | None, files: dict[str, str]) -> None:
+    """Start writing ``out``, after :func:`check_store` (``plan`` is what it returned).
+
+    Resuming (``plan`` given): plan.json is kept, the other ``files`` are rewritten and
+    manifest.json goes (the folder is no longer finished). Starting afresh: a new folder
+    holding ``files`` is built beside ``out`` and swapped in whole; a folder that was
+    there (``--overwrite``) is removed once the new one is in place.
+    """
+    out = Path(out)
+    if plan is not None:
+        (out / MANIFEST).unlink(missing_ok=True)
+        for name, text in files.items():
+            if name != PLAN:
+                write_atomic(out / name, text)
+        return
+
+    def fill(tmp: Path) -> None:
+        for name, text in files.items():
+            write_atomic(tmp / name, text)
+
+    write_folder(out, fill)
