@@ -18,7 +18,7 @@ from .params import GROUPS, LEVELS, SERVICE_TYPES, SOURCES
 from .processes import funding
 from .processes.duties import DUTIES
 from .processes.funding import COST_ITEMS
-from .state import EMPLOYERS, S, T
+from .state import EMPLOYERS, Level, S, T
 
 if TYPE_CHECKING:
     from .model import SocialWorkModel
@@ -38,7 +38,7 @@ class Snapshot:
 
     @cached_property
     def level_counts(self) -> np.ndarray:
-        return np.bincount(self.m.workers.view("level")[self.alive], minlength=5)
+        return np.bincount(self.m.workers.view("level")[self.alive], minlength=len(Level))
 
     @cached_property
     def operating(self) -> np.ndarray:
@@ -49,7 +49,7 @@ class Snapshot:
         """Professional (certified) staff per unit (seed 001's definition)."""
         w = self.m.workers
         unit = w.view("unit")
-        on = (unit >= 0) & (w.view("level") >= 1)
+        on = (unit >= 0) & (w.view("level") >= Level.STAFF)
         return np.bincount(unit[on], minlength=len(self.m.units))
 
     def flow(self, name: str) -> np.ndarray:
@@ -91,14 +91,14 @@ def _staffing_compliance(s: Snapshot) -> float:
 def _cw_certified_share(s: Snapshot) -> float:
     w = s.m.workers
     cw = s.alive & w.view("community_worker")
-    return _share((cw & (w.view("level") >= 2)).sum(), cw.sum())
+    return _share((cw & (w.view("level") >= Level.ASSISTANT)).sum(), cw.sum())
 
 
 def _duties(duty: str | None) -> Callable[[Snapshot], float]:
     """Share of operating stations meeting one duty (or all of them)."""
     def f(s: Snapshot) -> float:
-        op = s.m.duty_operating
-        met = s.m.duty_met
+        op = s.m.duties.operating
+        met = s.m.duties.met
         ok = np.logical_and.reduce([met[d] for d in DUTIES]) if duty is None else met[duty]
         return _share((ok & op).sum(), op.sum())
     return f
@@ -179,9 +179,9 @@ METRICS: list[Metric] = [
     _m("social_workers_total", "Social-work workforce", "社会工作专业人才", "people",
        lambda s: int((s.alive & s.m.workers.view("talent")).sum())),
     _m("certified_total", "Nationally certified", "持国家证书人数", "people",
-       lambda s: int(s.level_counts[2:].sum())),
+       lambda s: int(s.level_counts[Level.ASSISTANT:].sum())),
     *[_m(f"certified_by_level.{lv}", f"Certified: {LEVEL_EN[lv]}", LEVEL_ZH[lv], "people",
-         (lambda k: lambda s: int(s.level_counts[k]))(i + 1)) for i, lv in enumerate(LEVELS)],
+         (lambda k: lambda s: int(s.level_counts[k]))(Level[lv.upper()])) for lv in LEVELS],
     _m("community_worker_certified_share", "Community workers certified", "社区工作者持证比例",
        "share", _cw_certified_share),
     _m("exam_registrations", "Exam registrations", "报考人数", "people/month",
@@ -193,9 +193,9 @@ METRICS: list[Metric] = [
     _m("workforce_exits", "Workforce exits", "人才流出", "people/month",
        lambda s: s.m.flows.exits),
     _m("volunteers_registered", "Registered volunteers", "注册志愿者", "people",
-       lambda s: int(s.m.volunteers_registered.sum())),
+       lambda s: int(s.m.volunteers.registered.sum())),
     _m("volunteers_active", "Active volunteers", "活跃志愿者", "people",
-       lambda s: int(s.m.volunteers_active.sum())),
+       lambda s: int(s.m.volunteers.active.sum())),
     _m("volunteer_hours", "Volunteer service hours", "志愿服务时长", "hours/month",
        lambda s: float(s.m.flows.served_by_provider.get("volunteer", 0.0))),
     _m("need_hours", "New need", "新增需求", "hours/month", lambda s: float(s.flow("need").sum())),
@@ -203,7 +203,7 @@ METRICS: list[Metric] = [
     _m("abandoned_hours", "Abandoned need", "放弃的需求", "hours/month",
        lambda s: float(s.flow("abandoned").sum())),
     _m("need_met_share", "Need met", "需求满足率", "share", _group_met(None)),
-    _m("backlog_hours", "Backlog", "积压需求", "hours", lambda s: float(s.m.backlog.sum())),
+    _m("backlog_hours", "Backlog", "积压需求", "hours", lambda s: float(s.m.service.backlog.sum())),
     _m("mean_wait_months", "Mean wait", "平均等待", "months", _group_wait(None)),
     _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum())),
     *[_m(f"spend_by_source.{src}", f"Spending: {SOURCE_EN[src]}", SOURCE_ZH[src], "yuan/month",
@@ -241,14 +241,14 @@ METRICS: list[Metric] = [
     _m("paid_hours_share", "Salaried hours paid for", "可支付工时比例", "share",
        lambda s: s.m.ledger.service_factor),
     _m("projects_running", "Social-organisation projects running", "在运行社会组织项目", "projects",
-       lambda s: len(s.m.project_end)),
+       lambda s: len(s.m.projects.end)),
     _m("project_beneficiaries", "Project beneficiaries (cumulative)", "项目受益人数(累计)", "people",
-       lambda s: s.m.project_beneficiaries),
+       lambda s: s.m.projects.beneficiaries),
     *[_m(f"served_by_type.{t}", f"Served: {TYPE_EN[t]}", f"已服务:{TYPE_ZH[t]}", "hours/month",
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"backlog_by_type.{t}", f"Backlog: {TYPE_EN[t]}", f"积压需求:{TYPE_ZH[t]}", "hours",
-         (lambda k: lambda s: float(s.m.backlog[k].sum()))(i))
+         (lambda k: lambda s: float(s.m.service.backlog[k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"need_hours.{g}", f"New need: {GROUP_EN[g]}", f"新增需求:{GROUP_ZH[g]}", "hours/month",
          _group_flow("need", i)) for i, g in enumerate(GROUPS)],
@@ -257,7 +257,7 @@ METRICS: list[Metric] = [
     *[_m(f"need_met_share.{g}", f"Need met: {GROUP_EN[g]}", f"需求满足率:{GROUP_ZH[g]}", "share",
          _group_met(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"backlog_hours.{g}", f"Backlog: {GROUP_EN[g]}", f"积压需求:{GROUP_ZH[g]}", "hours",
-         (lambda k: lambda s: float(s.m.backlog[:, :, k].sum()))(i)) for i, g in enumerate(GROUPS)],
+         (lambda k: lambda s: float(s.m.service.backlog[:, :, k].sum()))(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"mean_wait_months.{g}", f"Mean wait: {GROUP_EN[g]}", f"平均等待:{GROUP_ZH[g]}", "months",
          _group_wait(i)) for i, g in enumerate(GROUPS)],
 ]

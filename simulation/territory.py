@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .params import GROUPS, Scenario
-from .state import STATUS, Places, UnitTable
+from .state import Places, Status, Tier, TierTable, UnitTable
 
 __all__ = ["build_places", "build_units"]
 
@@ -49,36 +49,34 @@ def build_places(sc: Scenario) -> Places:
                   population=population)
 
 
-def build_units(sc: Scenario, places: Places, rng: np.random.Generator) -> UnitTable:
+def build_units(sc: Scenario, places: Places, tiers: TierTable,
+                rng: np.random.Generator) -> UnitTable:
     """Centres (one per district), stations (one per area), rooms (one per community).
 
     The initially operating units and the order in which the rest are rolled out
     are drawn from ``rng``.
     """
-    nw, t = sc.network, sc.territory
-    n_c, n_a, n_r = t.districts, places.n_areas, places.n_communities
-    tier = np.r_[np.zeros(n_c), np.where(places.area_urban, 1, 2),
-                 np.where(places.comm_urban, 3, 4)].astype(np.int8)
+    n_c, n_a, n_r = sc.territory.districts, places.n_areas, places.n_communities
+    tier = np.r_[np.full(n_c, Tier.CENTRE),
+                 np.where(places.area_urban, Tier.STREET_STATION, Tier.TOWN_STATION),
+                 np.where(places.comm_urban, Tier.URBAN_ROOM, Tier.RURAL_ROOM)].astype(np.int8)
     place = np.r_[np.arange(n_c), np.arange(n_a), np.arange(n_r)].astype(np.int32)
     area = np.r_[np.full(n_c, -1), np.arange(n_a), places.comm_area].astype(np.int32)
     district = np.r_[np.arange(n_c), places.area_district,
                      places.area_district[places.comm_area]].astype(np.int32)
-    minimum = np.array([nw.min_staff_centre, nw.min_staff_street, nw.min_staff_town,
-                        nw.min_staff_urban_room, nw.min_staff_rural_room], dtype=np.int32)
-    min_staff = minimum[tier]
-    posts = np.maximum(min_staff, np.array([nw.centre_posts, nw.station_posts, nw.station_posts,
-                                            0, 0], dtype=np.int32)[tier])
+    min_staff = tiers.min_staff[tier]
+    posts = tiers.posts[tier]
     n = len(tier)
     order = rng.random(n)
     status = np.zeros(n, dtype=np.int8)
-    initial = np.array([nw.centres_initial_share, nw.stations_initial_share,
-                        nw.stations_initial_share, nw.rooms_initial_share_urban,
-                        nw.rooms_initial_share_rural])
-    for k in range(len(initial)):
+    for k in Tier:
         members = np.flatnonzero(tier == k)
-        take = int(round(initial[k] * len(members)))
+        take = int(round(tiers.initial_share[k] * len(members)))
         chosen = members[np.argsort(order[members], kind="stable")[:take]]
-        status[chosen] = STATUS.index("contracted")  # operating once staffed at step 0
+        status[chosen] = Status.CONTRACTED  # operating once staffed at step 0
+    rows = np.arange(n, dtype=np.int64)
     return UnitTable(tier=tier, place=place, area=area, district=district, status=status,
                      status_since=np.zeros(n, dtype=np.int32), min_staff=min_staff,
-                     posts=posts, rollout_order=order)
+                     posts=posts, rollout_order=order,
+                     centre_of_district=rows[:n_c], station_of_area=rows[n_c:n_c + n_a],
+                     room_of_community=rows[n_c + n_a:])

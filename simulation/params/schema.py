@@ -261,6 +261,13 @@ class Training(Section):
                                     "cut in a trained worker's attrition hazard", "assumption")
     effect_months: int = param(24, "months", 1, 240, "how long a training's effects last",
                                "assumption")
+    ce_priority_hours: float = param(
+        1e9, "hours", 0.0, 1e9,
+        "continuing-education places go to unit staff, then community workers, then others; "
+        "a group is passed over only when its CE hours exceed the next group's by more than "
+        "this (1e9: strict order; 0: fewest CE hours first, whoever it is)",
+        "assumption: posts carry the CE duty (seed 001), so staff come first "
+        "(plausible 0-1e9; 12-48 hours blends the order with hours)")
 
 
 class Workforce(Section):
@@ -310,6 +317,15 @@ class Workforce(Section):
                                        "attrition hazard x (1 + elasticity x excess workload), "
                                        "workload = waiting need / capacity at the worker's unit",
                                        "assumption")
+    workload_cap: float = param(3.0, "1", 1.0, 20.0,
+                                "highest workload that raises the attrition hazard (new need "
+                                "per hour of the unit's capacity; 1 = standard load)",
+                                "assumption: beyond ~3x standard load, more need no longer "
+                                "adds to a worker's strain (plausible 2-5)")
+    max_years_at_level_start: float = param(
+        10.0, "years", 0.0, 40.0,
+        "time at current level at start is uniform over 0 to this many years",
+        "assumption: the ladder's levels date from the 2008 national exam (plausible 5-15)")
     community_worker_turnover: float = param(0.08, "1/year", 0.0, 0.9,
                                              "yearly turnover of uncertified community workers "
                                              "(posts refilled uncertified)", "assumption")

@@ -22,25 +22,32 @@ sum of ``spend_by_item`` = ``spend_total`` + ``funding_gap``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..params import SOURCES
-from ..state import E, S
+from ..state import STATION_TIERS, Employer, FloatArray, Status
 from . import projects
-from .stations import STATION_TIERS
-from .workforce import salary_by_level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["COST_ITEMS", "charge", "close_month", "cost", "init", "monthly_budget", "open_month", "unfunded"]
+__all__ = ["COST_ITEMS", "FundingState", "charge", "close_month", "cost", "init",
+           "monthly_budget", "open_month", "unfunded"]
 
 COST_ITEMS = ("salaries", "operating", "training", "projects", "volume")
 
 
-def init(model: SocialWorkModel) -> None:
+@dataclass
+class FundingState:
+    """The run's yearly funding shocks: year since start x source, factors of mean 1."""
+
+    shocks: FloatArray
+
+
+def init(model: SocialWorkModel) -> FundingState:
     """Draw each source's yearly shocks once: lognormal factors of mean 1 (deterministic: 1)."""
     src, months = model.params.funding.sources, model.params.months
     years = months // 12 + 2
@@ -49,31 +56,32 @@ def init(model: SocialWorkModel) -> None:
     sigma = np.sqrt(np.log1p(sd ** 2))
     z = np.zeros((years, len(SOURCES))) if draws.deterministic else draws.rng.standard_normal(
         (years, len(SOURCES)))
-    model.funding_shocks = np.exp(sigma * z - sigma ** 2 / 2)
-    model.funding_shocks[0] = 1.0  # the first year's amounts are the scenario's
+    shocks = np.exp(sigma * z - sigma ** 2 / 2)
+    shocks[0] = 1.0  # the first year's amounts are the scenario's
+    return FundingState(shocks=shocks)
 
 
-def monthly_budget(model: SocialWorkModel) -> np.ndarray:
+def monthly_budget(model: SocialWorkModel) -> FloatArray:
     """Budget by source this month, yuan (yearly amount / 12, grown and shocked yearly)."""
     src = model.params.funding.sources
     years = max(model.year_month[0] - int(model.params.start[:4]), 0)
     base = np.array([getattr(src, s).amount * (1.0 + getattr(src, s).growth) ** years
                      for s in SOURCES])
-    return base * model.funding_shocks[min(years, len(model.funding_shocks) - 1)] / 12.0
+    shocks = model.funding.shocks
+    budget: FloatArray = base * shocks[min(years, len(shocks) - 1)] / 12.0
+    return budget
 
 
 def _salaries(model: SocialWorkModel) -> float:
     w = model.workers
     employer, unit = w.view("employer"), w.view("unit")
-    paid = (unit >= 0) & ((employer == E["purchase"]) | (employer == E["recruited"]))
-    return float(salary_by_level(model)[w.view("level")[paid]].sum())
+    paid = (unit >= 0) & ((employer == Employer.PURCHASE) | (employer == Employer.RECRUITED))
+    return float(model.salary[w.view("level")[paid]].sum())
 
 
 def _operating(model: SocialWorkModel) -> float:
-    f, u = model.params.funding, model.units
-    yearly = np.array([f.operating_centre, f.operating_station, f.operating_station,
-                       f.operating_room, f.operating_room])
-    return float(yearly[u.tier[u.status >= S["contracted"]]].sum()) / 12.0
+    u = model.units
+    return float(model.tiers.operating[u.tier[u.status >= Status.CONTRACTED]].sum()) / 12.0
 
 
 def _reserved(model: SocialWorkModel) -> float:
@@ -81,7 +89,7 @@ def _reserved(model: SocialWorkModel) -> float:
     u, f = model.units, model.params.funding
     unit = model.workers.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
-    waiting = (u.status == S["contracted"]) & np.isin(u.tier, STATION_TIERS)
+    waiting = (u.status == Status.CONTRACTED) & np.isin(u.tier, STATION_TIERS)
     return float(np.maximum(u.posts[waiting] - staffed[waiting], 0).sum() * f.salary_staff)
 
 
@@ -99,7 +107,7 @@ def open_month(model: SocialWorkModel) -> None:
                              else float(np.clip((budget - fixed) / salaries, 0.0, 1.0)))
 
 
-def charge(due: float, budget: np.ndarray) -> np.ndarray:
+def charge(due: float, budget: FloatArray) -> FloatArray:
     """What each source pays of the month's cost ``due``: one share of every budget, at most all.
 
     Each source pays ``budget * min(1, due / budget.sum())``, so it never pays more than
@@ -109,7 +117,8 @@ def charge(due: float, budget: np.ndarray) -> np.ndarray:
     total = float(budget.sum())
     if total <= 0.0 or due <= 0.0:
         return np.zeros(len(budget))
-    return budget * min(1.0, due / total)
+    paid: FloatArray = budget * min(1.0, due / total)
+    return paid
 
 
 def cost(model: SocialWorkModel) -> float:

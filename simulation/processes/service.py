@@ -21,39 +21,56 @@ supervise and train rather than serve directly (assumption).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..params import GROUPS, SERVICE_TYPES
-from ..state import E, S, T
+from ..state import Employer, FloatArray, IntArray, Level, Status, Tier
 from .workforce import recently_trained
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["init", "serve_fifo", "step"]
+__all__ = ["ServiceState", "init", "serve_fifo", "step"]
 
 CASEWORK, GROUPWORK, SUPPORT = range(3)
 
 
-def init(model: SocialWorkModel) -> None:
+@dataclass
+class ServiceState:
+    """Residents' waiting need and what the month's service tells other processes."""
+
+    #: hours waiting, type x community x group x months waited (type-major: each type's
+    #: block is contiguous)
+    backlog: FloatArray
+    request_hours: FloatArray        # hours of one request, by type
+    request_rate: FloatArray         # expected requests a month, type x community x group
+    #: outputs of the month, by unit: new need per hour of capacity (read by workforce's
+    #: exit hazard next month; 1 where a unit has no capacity) and casework hours given
+    #: (read by duties)
+    unit_workload: FloatArray
+    unit_casework_hours: FloatArray
+
+
+def init(model: SocialWorkModel) -> ServiceState:
     sv = model.params.service
     n_c = model.places.n_communities
-    # type-major layout: each service type's backlog (community x group x age) is contiguous
-    model.backlog = np.zeros((len(SERVICE_TYPES), n_c, len(GROUPS), sv.max_wait_months + 1))
     r = model.params.residents
     rates = np.array([[getattr(getattr(r, g), t) for g in GROUPS] for t in SERVICE_TYPES])
-    model.request_hours = np.array([sv.casework_hours_per_case, sv.group_hours_per_request,
-                                    sv.support_hours_per_request])
-    # expected requests per month by type, community and group
-    model.request_rate = (model.places.population[None, :, :] * rates[:, None, :] / 1000.0
-                          / model.request_hours[:, None, None])
-    model.unit_workload = np.ones(len(model.units))
-    model.unit_casework_hours = np.zeros(len(model.units))
+    request_hours = np.array([sv.casework_hours_per_case, sv.group_hours_per_request,
+                              sv.support_hours_per_request])
+    return ServiceState(
+        backlog=np.zeros((len(SERVICE_TYPES), n_c, len(GROUPS), sv.max_wait_months + 1)),
+        request_hours=request_hours,
+        request_rate=(model.places.population[None, :, :] * rates[:, None, :] / 1000.0
+                      / request_hours[:, None, None]),
+        unit_workload=np.ones(len(model.units)),
+        unit_casework_hours=np.zeros(len(model.units)))
 
 
-def serve_fifo(backlog: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+def serve_fifo(backlog: FloatArray, capacity: FloatArray) -> FloatArray:
     """Hours served from ``backlog`` (community x group x age) within ``capacity``
     (hours per community): oldest first, groups in proportion within an age."""
     by_age = backlog.sum(axis=1)
@@ -71,7 +88,7 @@ class Tally:
         self.wait = np.zeros(n_groups)
         self.ages = np.arange(n_ages)
 
-    def serve(self, B: np.ndarray, t: int, cap: np.ndarray) -> None:
+    def serve(self, B: FloatArray, t: int, cap: FloatArray) -> None:
         """Serve type ``t`` of backlog ``B`` in place with ``cap`` hours per community,
         touching only the communities that have capacity."""
         rows = np.flatnonzero(cap > 0)
@@ -85,29 +102,29 @@ class Tally:
         self.wait += by_group_age @ self.ages
 
 
-def _unit_hours(model: SocialWorkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _unit_hours(model: SocialWorkModel) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per unit: professional hours, other hours, full-time equivalents this month."""
     w, u, sc = model.workers, model.units, model.params
     unit, employer = w.view("unit"), w.view("employer")
     on = np.flatnonzero(unit >= 0)
     emp = employer[on]
-    share = np.where(emp == E["reassigned"], sc.network.reassigned_time_share, 1.0)
+    share = np.where(emp == Employer.REASSIGNED, sc.network.reassigned_time_share, 1.0)
     # in a deficit, salaried staff work (and are paid) only the hours the money covers
-    salaried = (emp == E["purchase"]) | (emp == E["recruited"])
+    salaried = (emp == Employer.PURCHASE) | (emp == Employer.RECRUITED)
     share = share * np.where(salaried, model.ledger.service_factor, 1.0)
-    serving = (u.status == S["operating"]) & (u.tier != T["centre"])
+    serving = (u.status == Status.OPERATING) & (u.tier != Tier.CENTRE)
     share = share * serving[unit[on]]
     boost = 1.0 + sc.workforce.training.productivity_boost * recently_trained(model)[on]
     hours = share * boost * sc.service.worker_hours
-    prof = w.level[on] >= 1
+    prof = w.level[on] >= Level.STAFF
     n = len(u)
     return (np.bincount(unit[on], hours * prof, n), np.bincount(unit[on], hours * ~prof, n),
             np.bincount(unit[on], share, n))
 
 
-def _serve_level(B: np.ndarray, tally: Tally, caps: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 area: np.ndarray | None, types: tuple[int, ...] = (CASEWORK, GROUPWORK, SUPPORT)
-                 ) -> tuple[float, float, np.ndarray]:
+def _serve_level(B: FloatArray, tally: Tally, caps: tuple[FloatArray, FloatArray, FloatArray],
+                 area: IntArray | None, types: tuple[int, ...] = (CASEWORK, GROUPWORK, SUPPORT)
+                 ) -> tuple[float, float, FloatArray]:
     """Serve backlog ``B`` in place with (professional, other, volunteer) hours given per
     community (``area`` None) or per station area, shared over its communities in
     proportion to what waits. Returns total hours served, volunteer hours used, and
@@ -141,48 +158,51 @@ def _serve_level(B: np.ndarray, tally: Tally, caps: tuple[np.ndarray, np.ndarray
     return total, vol_total, casework_used
 
 
-def _workload(need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """New need per hour of capacity this month, capped at 3 (1 = standard load)."""
-    ratio = np.divide(need, np.maximum(capacity, 1.0), out=np.full_like(need, 1.0),
-                      where=capacity > 0)
-    return np.minimum(ratio, 3.0)
+def _workload(need: FloatArray, capacity: FloatArray) -> FloatArray:
+    """New need per hour of capacity this month (1 = standard load, 1 without capacity)."""
+    ratio: FloatArray = np.divide(need, np.maximum(capacity, 1.0), out=np.full_like(need, 1.0),
+                                  where=capacity > 0)
+    return ratio
 
 
 def step(model: SocialWorkModel) -> None:
     """One month of need, service and waiting."""
-    sc, B, fl = model.params, model.backlog, model.flows
+    sc, state, fl = model.params, model.service, model.flows
+    B = state.backlog
     fl.abandoned = B[..., -1].sum(axis=1).T
     B[..., 1:] = B[..., :-1]
-    new = model.draws["service"].poisson(model.request_rate) * model.request_hours[:, None, None]
+    new = (model.draws["service"].poisson(state.request_rate)
+           * state.request_hours[:, None, None])
     B[..., 0] = new
     fl.need = new.sum(axis=1).T
 
     prof, other, fte = _unit_hours(model)
-    places, n_units = model.places, len(model.units)
-    room = slice(n_units - places.n_communities, None)
-    st = slice(sc.territory.districts, sc.territory.districts + places.n_areas)
+    places = model.places
+    room, st = model.units.room_of_community, model.units.station_of_area
     ratio, hours = sc.volunteers.coordination_ratio, sc.volunteers.hours_per_active
-    active = model.volunteers_active.astype(float)
+    active = model.volunteers.active.astype(float)
     tally = Tally(*B.shape[:1], B.shape[2], B.shape[3])
 
     need_c = new.sum(axis=(0, 2))
-    model.unit_workload[room] = _workload(need_c, prof[room] + other[room])
+    state.unit_workload[room] = _workload(need_c, prof[room] + other[room])
     vol_room = np.minimum(active, ratio * fte[room])
     h1, v1, c1 = _serve_level(B, tally, (prof[room], other[room], vol_room * hours), None)
 
     # a station carries its area's need beyond what its rooms could take
     room_cap = np.bincount(places.comm_area, prof[room] + other[room], places.n_areas)
     need_area = np.bincount(places.comm_area, need_c, places.n_areas)
-    model.unit_workload[st] = _workload(np.maximum(need_area - room_cap, 0.0), prof[st] + other[st])
+    state.unit_workload[st] = _workload(np.maximum(need_area - room_cap, 0.0),
+                                        prof[st] + other[st])
     spare = np.bincount(places.comm_area, active - vol_room, places.n_areas)
     vol_station = np.minimum(spare, ratio * fte[st])
     h2, v2, c2 = _serve_level(B, tally, (prof[st], other[st], vol_station * hours),
                               places.comm_area)
-    model.unit_casework_hours[:] = 0.0
-    model.unit_casework_hours[room], model.unit_casework_hours[st] = c1, c2
+    state.unit_casework_hours[:] = 0.0
+    state.unit_casework_hours[room], state.unit_casework_hours[st] = c1, c2
 
     zero = np.zeros(places.n_communities)
-    h3, _, _ = _serve_level(B, tally, (zero, model.project_hours, zero), None, (GROUPWORK, SUPPORT))
+    h3, _, _ = _serve_level(B, tally, (zero, model.projects.hours, zero), None,
+                            (GROUPWORK, SUPPORT))
 
     fl.served, fl.wait_weighted = tally.served, tally.wait
     fl.served_by_provider = {"worker": h1 + h2 - v1 - v2, "volunteer": v1 + v2, "social_org": h3}

@@ -19,15 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..state import E, S, T
-from .workforce import salary_by_level
+from ..state import ROOM_TIERS, STATION_TIERS, BoolArray, Employer, FloatArray, IntArray, Status
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
 __all__ = ["months_between", "roll_out", "staff", "unit_monthly_cost"]
-
-STATION_TIERS = (T["centre"], T["street_station"], T["town_station"])
 
 
 def months_between(start: str, end: str) -> int:
@@ -36,25 +33,24 @@ def months_between(start: str, end: str) -> int:
     return (ye - ys) * 12 + (me - ms)
 
 
-def unit_monthly_cost(model: SocialWorkModel, rows: np.ndarray) -> np.ndarray:
+def unit_monthly_cost(model: SocialWorkModel, rows: IntArray) -> FloatArray:
     """Yuan per month a unit commits when contracted: operating cost plus its posts at
     the staff-certificate salary (rooms are staffed by community workers paid from
     community budgets, assumption)."""
-    f = model.params.funding
-    operating = np.array([f.operating_centre, f.operating_station, f.operating_station,
-                          f.operating_room, f.operating_room]) / 12.0
+    f, tiers = model.params.funding, model.tiers
     tier = model.units.tier[rows]
-    salaried = np.isin(tier, STATION_TIERS)
-    return operating[tier] + np.where(salaried, model.units.posts[rows] * f.salary_staff, 0.0)
+    cost: FloatArray = (tiers.operating / 12.0)[tier] + np.where(
+        tiers.salaried[tier], model.units.posts[rows] * f.salary_staff, 0.0)
+    return cost
 
 
-def _targets(model: SocialWorkModel) -> list[tuple[np.ndarray, float, str]]:
+def _targets(model: SocialWorkModel) -> list[tuple[BoolArray, float, str]]:
     nw = model.params.network
     u = model.units
     return [
         (np.isin(u.tier, STATION_TIERS), nw.station_target_share, nw.station_deadline),
-        (u.tier == T["urban_room"], nw.room_target_share_urban, nw.room_deadline),
-        (u.tier == T["rural_room"], nw.room_target_share_rural, nw.room_deadline),
+        (u.tier == ROOM_TIERS[0], nw.room_target_share_urban, nw.room_deadline),
+        (u.tier == ROOM_TIERS[1], nw.room_target_share_rural, nw.room_deadline),
     ]
 
 
@@ -69,12 +65,12 @@ def _plan(model: SocialWorkModel) -> None:
             continue
         plan_by = max(1, months_between(model.params.start, deadline) + 1 - lead)
         wanted = started0 + int(np.ceil((target - started0) * min(1.0, model.steps / plan_by)))
-        started = int((u.status[rows] >= S["planned"]).sum())
+        started = int((u.status[rows] >= Status.PLANNED).sum())
         if wanted <= started:
             continue
-        idle = rows[u.status[rows] == S["none"]]
+        idle = rows[u.status[rows] == Status.NONE]
         chosen = idle[np.argsort(u.rollout_order[idle], kind="stable")[: wanted - started]]
-        model.stations_at(chosen).do("advance_to", "planned")
+        u.advance(chosen, Status.PLANNED, model.steps)
 
 
 def roll_out(model: SocialWorkModel) -> None:
@@ -82,44 +78,44 @@ def roll_out(model: SocialWorkModel) -> None:
     nw, u = model.params.network, model.units
     _plan(model)
     waited = model.steps - u.status_since
-    model.stations_at(np.flatnonzero((u.status == S["planned"]) & (waited >= nw.build_months))
-                      ).do("advance_to", "built")
-    ready = np.flatnonzero((u.status == S["built"]) & (waited >= nw.contract_months))
+    u.advance(np.flatnonzero((u.status == Status.PLANNED) & (waited >= nw.build_months)),
+              Status.BUILT, model.steps)
+    ready = np.flatnonzero((u.status == Status.BUILT) & (waited >= nw.contract_months))
     if len(ready):
         ready = ready[np.argsort(u.rollout_order[ready], kind="stable")]
         cost = unit_monthly_cost(model, ready)
         # money bites: units wait, built but not contracted, until the budget has room
         affordable = np.cumsum(cost) <= model.ledger.headroom + 1e-6
-        model.stations_at(ready[affordable]).do("advance_to", "contracted")
+        u.advance(ready[affordable], Status.CONTRACTED, model.steps)
         model.ledger.committed += float(cost[affordable].sum())
 
 
 def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     u, w, f = model.units, model.workers, model.params.funding
-    open_units = np.flatnonzero(np.isin(u.tier, STATION_TIERS) & (u.status >= S["contracted"]))
+    open_units = np.flatnonzero(np.isin(u.tier, STATION_TIERS) & (u.status >= Status.CONTRACTED))
     unit = w.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
     vacancies = np.maximum(u.posts[open_units] - staffed[open_units], 0)
     slots = np.repeat(open_units, vacancies)
     if not len(slots):
         return
-    pool = np.flatnonzero(w.view("alive") & (w.view("employer") == E["social_org"])
+    pool = np.flatnonzero(w.view("alive") & (w.view("employer") == Employer.SOCIAL_ORG)
                           & (unit < 0))
     pool = pool[np.lexsort((w.rank_key[pool], -w.level[pool]))][: len(slots)]
     # posts beyond the social-organisation pool are filled by public recruitment
     recruits = len(slots) - len(pool)
-    cost = np.r_[salary_by_level(model)[w.level[pool]], np.full(recruits, f.salary_none)]
+    cost = np.r_[model.salary[w.level[pool]], np.full(recruits, f.salary_none)]
     # a post already counted when its unit was contracted costs nothing new
-    new_cost = np.where(u.status[slots] == S["contracted"], 0.0, cost)
+    new_cost = np.where(u.status[slots] == Status.CONTRACTED, 0.0, cost)
     limit = model.ledger.headroom if within_budget else np.inf
     fundable = int((np.cumsum(new_cost) <= limit + 1e-6).sum())
     model.ledger.committed += float(new_cost[:fundable].sum())
     slots, n_pool = slots[:fundable], min(len(pool), fundable)
     w.unit[pool[:n_pool]] = slots[:n_pool]
-    w.employer[pool[:n_pool]] = E["purchase"]
+    w.employer[pool[:n_pool]] = Employer.PURCHASE
     n_new = fundable - n_pool
     if n_new > 0:
-        model.add_workers(n_new, talent=True, employer=E["recruited"], unit=slots[n_pool:],
+        model.add_workers(n_new, talent=True, employer=Employer.RECRUITED, unit=slots[n_pool:],
                           age=model.params.workforce.entrant_age)
         model.flows.entries += n_new
 
@@ -127,10 +123,9 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
 def _reassign_room_staff(model: SocialWorkModel) -> None:
     u, w = model.units, model.workers
     employer, unit = w.view("employer"), w.view("unit")
-    back = employer == E["reassigned"]
-    employer[back], unit[back] = E["community"], -1
-    first_room = int(np.flatnonzero(u.tier >= T["urban_room"])[0]) if len(u) else 0
-    rooms = np.flatnonzero((u.tier >= T["urban_room"]) & (u.status >= S["contracted"]))
+    back = employer == Employer.REASSIGNED
+    employer[back], unit[back] = Employer.COMMUNITY, -1
+    rooms = u.room_of_community[u.status[u.room_of_community] >= Status.CONTRACTED]
     if not len(rooms):
         return
     want = np.zeros(model.places.n_communities, np.int64)
@@ -143,8 +138,8 @@ def _reassign_room_staff(model: SocialWorkModel) -> None:
     first = np.r_[0, np.flatnonzero(np.diff(comm)) + 1]
     rank = np.arange(len(cw)) - np.repeat(first, np.diff(np.r_[first, len(cw)]))
     take = rank < want[comm]
-    employer[cw[take]] = E["reassigned"]
-    unit[cw[take]] = first_room + comm[take]
+    employer[cw[take]] = Employer.REASSIGNED
+    unit[cw[take]] = u.room_of_community[comm[take]]
 
 
 def staff(model: SocialWorkModel, within_budget: bool = True) -> None:
@@ -154,5 +149,5 @@ def staff(model: SocialWorkModel, within_budget: bool = True) -> None:
     _reassign_room_staff(model)
     u, unit = model.units, model.workers.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
-    model.stations_at(np.flatnonzero((u.status == S["contracted"]) & (staffed > 0))
-                      ).do("advance_to", "operating")
+    u.advance(np.flatnonzero((u.status == Status.CONTRACTED) & (staffed > 0)),
+              Status.OPERATING, model.steps)

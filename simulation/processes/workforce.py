@@ -11,20 +11,18 @@ Stocks and flows (seed 002 stocks; ladder of seed 000):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..state import E
+from ..state import BoolArray, Employer, FloatArray, IntArray, Level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["NONE", "SENIOR", "Pending", "init", "recently_trained", "registrations_in",
-           "salary_by_level", "step"]
-
-NONE, STAFF, ASSISTANT, INTERMEDIATE, SENIOR = range(5)
+__all__ = ["Pending", "WorkforceState", "compact", "init", "recently_trained",
+           "registrations_in", "step"]
 
 
 @dataclass
@@ -32,49 +30,50 @@ class Pending:
     """Exam results waiting to take effect."""
 
     effective_step: int
-    rows: np.ndarray       # existing people who passed
-    levels: np.ndarray     # level each passed
+    rows: IntArray         # existing people who passed
+    levels: IntArray       # level each passed
     outsiders: int         # outside registrants who passed (assistant level)
 
 
-def salary_by_level(model: SocialWorkModel) -> np.ndarray:
-    """Monthly salary (yuan) by level: none, staff, assistant, intermediate, senior."""
-    f = model.params.funding
-    return np.array([f.salary_none, f.salary_staff, f.salary_assistant, f.salary_intermediate,
-                     f.salary_senior])
+@dataclass
+class WorkforceState:
+    """What the workforce process keeps between months: exam results not yet in effect."""
+
+    pending: list[Pending] = field(default_factory=list)
 
 
-def recently_trained(model: SocialWorkModel) -> np.ndarray:
+def recently_trained(model: SocialWorkModel) -> BoolArray:
     """Which rows are within a training's effect period."""
     months = model.params.workforce.training.effect_months
     return (model.steps - model.workers.view("trained_at")) <= months
 
 
-def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> np.ndarray:
+def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> FloatArray:
     wf = model.params.workforce
     return np.clip(model.draws["workforce"].normal(mean, sd, n), 18.0, wf.retirement_age - 0.5)
 
 
-def init(model: SocialWorkModel) -> None:
+def init(model: SocialWorkModel) -> WorkforceState:
     """Create the starting workforce from the scenario's stocks."""
     wf, rng = model.params.workforce, model.draws["workforce"].rng
     n_cw = wf.community_workers
     cw_cert = int(round(n_cw * wf.community_worker_certified_share))
     n_nat, non_nat = wf.national_certified, wf.talent_total - wf.national_certified
     n_sen, n_ast = int(round(n_nat * wf.share_senior)), int(round(n_nat * wf.share_assistant))
-    nat_levels = rng.permutation(np.r_[np.full(n_ast, ASSISTANT), np.full(n_sen, SENIOR),
-                                       np.full(n_nat - n_ast - n_sen, INTERMEDIATE)])
+    nat_levels = rng.permutation(np.r_[np.full(n_ast, Level.ASSISTANT), np.full(n_sen, Level.SENIOR),
+                                       np.full(n_nat - n_ast - n_sen, Level.INTERMEDIATE)])
     n_staff = int(round(non_nat * wf.staff_certificate_share))
-    other_levels = rng.permutation(np.r_[np.full(n_staff, STAFF), np.full(non_nat - n_staff, NONE)])
+    other_levels = rng.permutation(np.r_[np.full(n_staff, Level.STAFF),
+                                         np.full(non_nat - n_staff, Level.NONE)])
     # community workers: the first cw_cert national holders; the rest uncertified, not talent
     levels = np.r_[nat_levels[:cw_cert], np.zeros(n_cw - cw_cert, np.int8),
                    nat_levels[cw_cert:], other_levels].astype(np.int8)
     n, n_rest = len(levels), len(levels) - n_cw
     is_cw = np.r_[np.ones(n_cw, bool), np.zeros(n_rest, bool)]
     talent = np.r_[np.ones(cw_cert, bool), np.zeros(n_cw - cw_cert, bool), np.ones(n_rest, bool)]
-    employer = np.r_[np.full(n_cw, E["community"]),
-                     np.where(rng.random(n_rest) < wf.share_social_org, E["social_org"],
-                              E["other"])].astype(np.int8)
+    employer = np.r_[np.full(n_cw, Employer.COMMUNITY),
+                     np.where(rng.random(n_rest) < wf.share_social_org, Employer.SOCIAL_ORG,
+                              Employer.OTHER)].astype(np.int8)
     community = np.full(n, -1, np.int32)
     community[:n_cw] = rng.permutation(_share_out(n_cw, model.places.population.sum(axis=1), rng))
     rows = model.add_workers(n, level=levels, community_worker=is_cw, talent=talent,
@@ -87,12 +86,26 @@ def init(model: SocialWorkModel) -> None:
     # hours so far in the start year (for a January start: the whole previous year, which
     # the first January rolls over into ce_last_year)
     model.workers.ce_hours[rows] = duty * ((start_month - 1) or 12) / 12
-    # time at current level: uniform over the previous 0-10 years (assumption)
-    model.workers.level_since[rows] = -np.floor(rng.random(n) * 120).astype(np.int32)
-    model.pending_certificates = []
+    # time at current level: uniform over the previous 0-max_years_at_level_start years
+    months_at_level = wf.max_years_at_level_start * 12
+    model.workers.level_since[rows] = -np.floor(rng.random(n) * months_at_level).astype(np.int32)
+    return WorkforceState()
 
 
-def _share_out(n: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def compact(model: SocialWorkModel) -> None:
+    """Reclaim the rows of people who have left, once they are a quarter of the table,
+    so monthly array work scales with the living workforce; pending exam results follow
+    their people to the new rows."""
+    w = model.workers
+    if (w.n - int(w.view("alive").sum())) * 4 < w.n:
+        return
+    remap = w.compact()
+    for pending in model.workforce.pending:
+        moved = remap[pending.rows]
+        pending.rows, pending.levels = moved[moved >= 0], pending.levels[moved >= 0]
+
+
+def _share_out(n: int, weights: FloatArray, rng: np.random.Generator) -> IntArray:
     """``n`` community indices in proportion to ``weights``: each community gets the whole
     part of its share, the remainder goes by weighted draws (so every community of at least
     average size has a community worker)."""
@@ -104,15 +117,16 @@ def _share_out(n: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndar
     return np.r_[np.repeat(np.arange(len(weights)), whole), extra].astype(np.int32)
 
 
-def _hazard(model: SocialWorkModel) -> np.ndarray:
+def _hazard(model: SocialWorkModel) -> FloatArray:
     """Yearly exit hazard of every row: base rate x pay x workload x training."""
     wf, w = model.params.workforce, model.workers
     talent = w.view("talent")
     base = np.where(talent, wf.attrition_rate, wf.community_worker_turnover)
-    salary = np.maximum(salary_by_level(model), 1.0)  # unpaid posts: treat as 1 yuan/month
+    salary = np.maximum(model.salary, 1.0)  # unpaid posts: treat as 1 yuan/month
     pay = (wf.reference_wage / salary[w.view("level")]) ** wf.pay_elasticity
     unit = w.view("unit")
-    load = np.where(unit >= 0, model.unit_workload[np.maximum(unit, 0)], 1.0)
+    workload_now = np.minimum(model.service.unit_workload, wf.workload_cap)
+    load = np.where(unit >= 0, workload_now[np.maximum(unit, 0)], 1.0)
     workload = 1.0 + wf.workload_elasticity * np.maximum(load - 1.0, 0.0)
     trained = np.where(recently_trained(model), 1.0 - wf.training.retention_effect, 1.0)
     return np.minimum(base * np.where(talent, pay * workload * trained, 1.0), 1.0)
@@ -130,17 +144,17 @@ def _exits(model: SocialWorkModel) -> None:
     cw_rows = rows[w.community_worker[rows]]
     replace_communities = w.community[cw_rows].copy()
     employer = w.employer[rows]
-    refill = {e: draws.binomial(int((employer == E[e]).sum()), wf.post_refill_share)
-              for e in ("social_org", "other")}
-    model.workers_at(rows).do("leave")
+    refill = {e: int(draws.binomial(int((employer == e).sum()), wf.post_refill_share))
+              for e in (Employer.SOCIAL_ORG, Employer.OTHER)}
+    w.leave(rows)
     if len(cw_rows):
         # community-worker posts are refilled by uncertified newcomers (assumption)
-        model.add_workers(len(cw_rows), community_worker=True, employer=E["community"],
+        model.add_workers(len(cw_rows), community_worker=True, employer=Employer.COMMUNITY,
                           community=replace_communities,
                           age=_ages(model, len(cw_rows), wf.entrant_age, wf.age_sd / 2))
-    for name, n in refill.items():
+    for employer_kind, n in refill.items():
         if n:  # organisations refill most posts with uncertified new hires (assumption)
-            model.add_workers(n, talent=True, employer=E[name],
+            model.add_workers(n, talent=True, employer=employer_kind,
                               age=_ages(model, n, wf.entrant_age, wf.age_sd / 2))
             model.flows.entries += n
 
@@ -161,26 +175,26 @@ def _train(model: SocialWorkModel) -> None:
         return
     key = w.rank_key[candidates]  # in [0, 1): breaks ties, never reorders the priorities
     fresh = (model.steps - w.trained_at[candidates]) > tr.effect_months
-    prep = fresh & (w.level[candidates] <= ASSISTANT)
+    prep = fresh & (w.level[candidates] <= Level.ASSISTANT)
     n_prep = min(int(round(places * tr.exam_prep_share)), int(prep.sum()))
     prep_score = np.where(prep, np.where(w.community_worker[candidates], 0.0, 1.0), 2.0) + key
     taken = _smallest(prep_score, n_prep)
     tier = np.where(w.unit[candidates] >= 0, 0, np.where(w.community_worker[candidates], 1, 2))
     # CE hours move in steps of at least ce_hours_other/12; the key only splits exact ties
-    ce_score = tier * 1e9 + w.ce_hours[candidates] + key * 1e-3
+    ce_score = tier * tr.ce_priority_hours + w.ce_hours[candidates] + key * 1e-3
     ce_score[taken] = np.inf
     chosen = candidates[np.r_[taken, _smallest(ce_score, min(places - n_prep,
                                                              len(candidates) - n_prep))]]
     w.trained_at[chosen] = model.steps
     w.ce_hours[chosen] += tr.hours_per_training
     model.flows.trainings += len(chosen)
-    uncertified = chosen[w.level[chosen] == NONE]
+    uncertified = chosen[w.level[chosen] == Level.NONE]
     earn = model.draws["workforce"].select(np.full(len(uncertified), tr.staff_certificate_rate),
                                            w.rank_key[uncertified])
-    model.flows.entries += sum(model.workers_at(uncertified[earn]).map("certify", STAFF))
+    model.flows.entries += w.certify(uncertified[earn], Level.STAFF, model.steps)
 
 
-def _smallest(score: np.ndarray, k: int) -> np.ndarray:
+def _smallest(score: FloatArray, k: int) -> IntArray:
     """Indices of the ``k`` smallest scores, in increasing order (O(n), not a full sort)."""
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -208,7 +222,7 @@ def _sit_exam(model: SocialWorkModel, year: int) -> None:
     total = registrations_in(model, year)
     years_at = (model.steps - w.view("level_since")) / 12.0
     level, alive, cw = w.view("level"), w.view("alive"), w.view("community_worker")
-    eligible = alive & ((level <= STAFF) | ((level == ASSISTANT)
+    eligible = alive & ((level <= Level.STAFF) | ((level == Level.ASSISTANT)
                                             & (years_at >= ex.min_years_to_intermediate)))
     pools = [np.flatnonzero(eligible & cw), np.flatnonzero(eligible & ~cw & w.view("talent"))]
     wanted = [int(round(total * ex.from_community_workers)), int(round(total * ex.from_workforce))]
@@ -219,12 +233,13 @@ def _sit_exam(model: SocialWorkModel, year: int) -> None:
                            for pool, k in zip(pools, wanted, strict=True)]).astype(np.int64)
     # a pool too small to supply its share leaves the rest to outside registrants
     outsiders = total - len(rows)
-    target = np.where(level[rows] == ASSISTANT, INTERMEDIATE, ASSISTANT)
+    target = np.where(level[rows] == Level.ASSISTANT, Level.INTERMEDIATE, Level.ASSISTANT)
     boost = np.where(recently_trained(model)[rows], model.params.workforce.training.pass_rate_boost, 0)
-    p = np.minimum(np.where(target == ASSISTANT, ex.pass_rate_assistant, ex.pass_rate_intermediate)
+    p = np.minimum(np.where(target == Level.ASSISTANT, ex.pass_rate_assistant,
+                            ex.pass_rate_intermediate)
                    + boost, 1.0)
     passed = draws.select(p, key[rows])
-    model.pending_certificates.append(Pending(
+    model.workforce.pending.append(Pending(
         effective_step=model.steps + ex.certificate_delay_months, rows=rows[passed],
         levels=target[passed], outsiders=draws.binomial(outsiders, ex.pass_rate_assistant)))
     model.flows.registrations += total
@@ -232,18 +247,19 @@ def _sit_exam(model: SocialWorkModel, year: int) -> None:
 
 def _take_effect(model: SocialWorkModel) -> None:
     wf = model.params.workforce
-    due = [p for p in model.pending_certificates if p.effective_step <= model.steps]
+    state = model.workforce
+    due = [p for p in state.pending if p.effective_step <= model.steps]
     if not due:
         return
-    model.pending_certificates = [p for p in model.pending_certificates
-                                  if p.effective_step > model.steps]
+    state.pending = [p for p in state.pending if p.effective_step > model.steps]
     for p in due:
         still_here = model.workers.alive[p.rows]
-        for r, lv in zip(p.rows[still_here], p.levels[still_here], strict=True):
-            model.flows.entries += model.worker_agents[r].certify(int(lv))
+        model.flows.entries += model.workers.certify(p.rows[still_here], p.levels[still_here],
+                                                     model.steps)
         model.flows.passes += int(still_here.sum()) + p.outsiders
         if p.outsiders:
-            model.add_workers(p.outsiders, level=ASSISTANT, talent=True, employer=E["other"],
+            model.add_workers(p.outsiders, level=Level.ASSISTANT, talent=True,
+                              employer=Employer.OTHER,
                               age=_ages(model, p.outsiders, wf.entrant_age, wf.age_sd / 2))
             model.flows.entries += p.outsiders
     _senior_review(model)
@@ -252,10 +268,10 @@ def _take_effect(model: SocialWorkModel) -> None:
 def _senior_review(model: SocialWorkModel) -> None:
     ex, w = model.params.workforce.exam, model.workers
     years_at = (model.steps - w.view("level_since")) / 12.0
-    eligible = np.flatnonzero(w.view("alive") & (w.view("level") == INTERMEDIATE)
+    eligible = np.flatnonzero(w.view("alive") & (w.view("level") == Level.INTERMEDIATE)
                               & (years_at >= ex.min_years_to_senior))
     chosen = model.draws["workforce"].choose(eligible, ex.senior_quota, w.view("rank_key"))
-    model.workers_at(chosen).do("certify", SENIOR)
+    w.certify(chosen, Level.SENIOR, model.steps)
     model.flows.passes += min(ex.senior_quota, len(eligible))
 
 
@@ -263,7 +279,7 @@ def _graduates(model: SocialWorkModel) -> None:
     wf = model.params.workforce
     n = model.draws["workforce"].binomial(wf.graduates, wf.graduate_entry_share)
     if n:
-        model.add_workers(n, talent=True, employer=E["social_org"],
+        model.add_workers(n, talent=True, employer=Employer.SOCIAL_ORG,
                           age=_ages(model, n, wf.graduate_age, 1.0))
         model.flows.entries += n
 
