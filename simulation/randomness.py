@@ -10,7 +10,10 @@ the model can be docked against closed-form cohort calculations.
 
 from __future__ import annotations
 
+from typing import Any, overload
+
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = ["Draws"]
 
@@ -22,20 +25,29 @@ class Draws:
         self.rng = rng
         self.deterministic = deterministic
 
-    def binomial(self, n, p) -> np.ndarray | int:
-        """Successes out of ``n`` trials of probability ``p``."""
+    @overload
+    def binomial(self, n: int, p: float) -> int: ...
+    @overload
+    def binomial(self, n: NDArray[Any], p: float | NDArray[Any]) -> NDArray[np.int64]: ...
+
+    def binomial(self, n: int | NDArray[Any], p: float | NDArray[Any]
+                 ) -> int | NDArray[np.int64]:
+        """Successes out of ``n`` trials of probability ``p`` (an int for a scalar ``n``)."""
         if self.deterministic:
             out = np.rint(np.asarray(n, dtype=float) * p).astype(np.int64)
             return int(out) if out.ndim == 0 else out
-        out = self.rng.binomial(n, p)
-        return int(out) if np.ndim(out) == 0 else out
+        drawn: NDArray[np.int64] = np.asarray(self.rng.binomial(n, p))
+        return int(drawn) if np.ndim(drawn) == 0 else drawn
 
-    def poisson(self, lam: np.ndarray) -> np.ndarray:
+    def poisson(self, lam: NDArray[Any]) -> NDArray[Any]:
         """Counts with mean ``lam`` (expected values, unrounded, when deterministic)."""
-        return np.asarray(lam, dtype=float).copy() if self.deterministic else self.rng.poisson(lam)
+        if self.deterministic:
+            return np.asarray(lam, dtype=float).copy()
+        counts: NDArray[Any] = self.rng.poisson(lam)
+        return counts
 
-    def select(self, p: np.ndarray, key: np.ndarray, strata: np.ndarray | None = None
-               ) -> np.ndarray:
+    def select(self, p: NDArray[Any], key: NDArray[Any], strata: NDArray[Any] | None = None
+               ) -> NDArray[np.bool_]:
         """Boolean mask: each item is selected with probability ``p``.
 
         Deterministic: systematic sampling along the items in ``key`` order within each
@@ -58,8 +70,8 @@ class Draws:
         mask[order[picked]] = True
         return mask
 
-    def choose(self, pool: np.ndarray, k: int, key: np.ndarray,
-               prefer: np.ndarray | None = None) -> np.ndarray:
+    def choose(self, pool: NDArray[Any], k: int, key: NDArray[Any],
+               prefer: NDArray[Any] | None = None) -> NDArray[Any]:
         """``k`` distinct items of ``pool`` (at most all of them), in pool order; items
         where ``prefer`` (indexed like ``key``) is true are taken first."""
         k = min(int(k), len(pool))
@@ -73,9 +85,9 @@ class Draws:
             picked = self.rng.choice(pool, size=k, replace=False)
         return np.sort(picked)
 
-    def normal(self, mean: float, sd: float, n: int) -> np.ndarray:
+    def normal(self, mean: float, sd: float, n: int) -> NDArray[np.float64]:
         return np.full(n, float(mean)) if self.deterministic else self.rng.normal(mean, sd, n)
 
-    def uniform(self, n: int) -> np.ndarray:
+    def uniform(self, n: int) -> NDArray[np.float64]:
         """Uniform [0, 1) numbers for keys and shares (drawn in both modes)."""
         return self.rng.random(n)

@@ -63,4 +63,5 @@ def step(model: SocialWorkModel) -> None:
         state.end = np.r_[state.end, np.full(due, model.steps + pj.duration_months)]
         model.ledger.committed += monthly_cost(model, due)
         state.beneficiaries += due * pj.beneficiaries_per_project
-    state.hours = np.bincount(state.community, minlength=len(state.hours)) * pj.hours_per_month
+    state.hours = np.asarray(np.bincount(state.community, minlength=len(state.hours))
+                             * pj.hours_per_month, dtype=np.float64)

@@ -181,7 +181,7 @@ def step(model: SocialWorkModel) -> None:
     room, st = model.units.room_of_community, model.units.station_of_area
     ratio, hours = sc.volunteers.coordination_ratio, sc.volunteers.hours_per_active
     active = model.volunteers.active.astype(float)
-    tally = Tally(*B.shape[:1], B.shape[2], B.shape[3])
+    tally = Tally(B.shape[0], B.shape[2], B.shape[3])
 
     need_c = new.sum(axis=(0, 2))
     state.unit_workload[room] = _workload(need_c, prof[room] + other[room])

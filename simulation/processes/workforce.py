@@ -45,12 +45,15 @@ class WorkforceState:
 def recently_trained(model: SocialWorkModel) -> BoolArray:
     """Which rows are within a training's effect period."""
     months = model.params.workforce.training.effect_months
-    return (model.steps - model.workers.view("trained_at")) <= months
+    trained: BoolArray = (model.steps - model.workers.view("trained_at")) <= months
+    return trained
 
 
 def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> FloatArray:
     wf = model.params.workforce
-    return np.clip(model.draws["workforce"].normal(mean, sd, n), 18.0, wf.retirement_age - 0.5)
+    ages: FloatArray = np.clip(model.draws["workforce"].normal(mean, sd, n), 18.0,
+                               wf.retirement_age - 0.5)
+    return ages
 
 
 def init(model: SocialWorkModel) -> WorkforceState:
@@ -114,7 +117,8 @@ def _share_out(n: int, weights: FloatArray, rng: np.random.Generator) -> IntArra
     rest = n - int(whole.sum())
     extra = rng.choice(len(weights), size=rest, replace=False,
                        p=(share - whole) / (share - whole).sum()) if rest else np.zeros(0, int)
-    return np.r_[np.repeat(np.arange(len(weights)), whole), extra].astype(np.int32)
+    shared: IntArray = np.r_[np.repeat(np.arange(len(weights)), whole), extra].astype(np.int32)
+    return shared
 
 
 def _hazard(model: SocialWorkModel) -> FloatArray:
@@ -129,7 +133,8 @@ def _hazard(model: SocialWorkModel) -> FloatArray:
     load = np.where(unit >= 0, workload_now[np.maximum(unit, 0)], 1.0)
     workload = 1.0 + wf.workload_elasticity * np.maximum(load - 1.0, 0.0)
     trained = np.where(recently_trained(model), 1.0 - wf.training.retention_effect, 1.0)
-    return np.minimum(base * np.where(talent, pay * workload * trained, 1.0), 1.0)
+    hazard: FloatArray = np.minimum(base * np.where(talent, pay * workload * trained, 1.0), 1.0)
+    return hazard
 
 
 def _exits(model: SocialWorkModel) -> None:

@@ -1,0 +1,21 @@
+"""The model core type-checks under ``mypy --strict`` (configured in pyproject.toml)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mypy import api  # in the dev extras
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_model_core_passes_mypy_strict(tmp_path):
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the [tool.mypy] files are relative to the project folder
+    try:
+        out, err, status = api.run(["--config-file", str(ROOT / "pyproject.toml"),
+                                    "--cache-dir", str(tmp_path / "cache")])
+    finally:
+        os.chdir(cwd)
+    assert status == 0, out + err
