@@ -13,34 +13,36 @@ import argparse
 from pathlib import Path
 
 from simulation import run
+from simulation.outcomes import METRICS
 from simulation.params import shipped_scenarios
 
-COLUMNS = {
-    "station_coverage": "stations", "room_coverage": "rooms",
-    "staffing_compliance": "staffing ok", "social_workers_total": "workforce",
-    "certified_total": "certified", "community_worker_certified_share": "CW certified",
-    "need_met_share": "need met", "duties_compliance": "duties ok",
-    "spend_total": "spend (M yuan/mo)",
-}
+#: the registry's key metrics (``key=True`` in simulation/outcomes.py), in registry order
+KEY = [m for m in METRICS if m.key]
+
+
+def _header(metric) -> str:
+    return f"{metric.label_en} (M yuan/mo)" if metric.unit == "yuan/month" else metric.label_en
+
+
+def _cell(value: float, unit: str) -> str:
+    if value != value:
+        return "—"
+    if unit == "yuan/month":
+        return f"{value / 1e6:.2f}"
+    if unit.startswith("people"):
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
 
 
 def table(replicates: int) -> str:
-    lines = ["| scenario | month | " + " | ".join(COLUMNS.values()) + " |",
-             "|---|---|" + "---|" * len(COLUMNS)]
+    lines = ["| scenario | month | " + " | ".join(_header(m) for m in KEY) + " |",
+             "|---|---|" + "---|" * len(KEY)]
     for name in shipped_scenarios():
         ts = run(name, seed=1, replicates=replicates).timeseries
         dates = sorted({ts.date.iloc[0], "2022-12", "2025-12", ts.date.iloc[-1]} & set(ts.date))
         for d in dates:
-            med = ts[ts.date == d][list(COLUMNS)].median()
-            cells = []
-            for col in COLUMNS:
-                v = med[col]
-                if col == "spend_total":
-                    cells.append(f"{v / 1e6:.2f}")
-                elif col in ("social_workers_total", "certified_total"):
-                    cells.append(f"{v:,.0f}")
-                else:
-                    cells.append("—" if v != v else f"{v:.2f}")
+            med = ts[ts.date == d][[m.name for m in KEY]].median()
+            cells = [_cell(med[m.name], m.unit) for m in KEY]
             lines.append(f"| {name} | {d} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

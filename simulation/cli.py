@@ -29,9 +29,14 @@ COMMANDS: dict[str, str] = {
     "sweep": "simulation.experiments.cli",
 }
 
-KEY_METRICS = ("station_coverage", "room_coverage", "staffing_compliance", "social_workers_total",
-               "certified_total", "community_worker_certified_share", "need_met_share",
-               "spend_total")
+def __getattr__(name: str) -> object:
+    """``KEY_METRICS``: the registry's key metrics (``key=True`` in simulation/outcomes.py),
+    looked up on first use so that building the parser stays light."""
+    if name == "KEY_METRICS":
+        from .outcomes import key_metrics
+
+        return tuple(key_metrics())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,7 +141,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
               f"{args.replicates} replicate(s), {sc.months} months, "
               f"{result.wall_seconds:.1f} s){'; replaced the earlier result there' if replacing else ''}")
         summary = result.summary.set_index("metric")
-        for name in KEY_METRICS:
+        from .outcomes import key_metrics
+
+        for name in key_metrics():
             row = summary.loc[name]
             print(f"  {name:34s} {row['p50']:>14,.3f}  {row['unit']}")
     return 0

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["Parser", "UsageError", "positive_int", "seed_int"]
+__all__ = ["Parser", "UsageError", "headless_plots", "positive_int", "seed_int"]
 
 
 class UsageError(Exception):
     """A bad command line: printed as one ``error:`` line, exit status 2."""
+
+
+def headless_plots() -> None:
+    """Plots go to files: select matplotlib's non-interactive Agg backend. Called by the
+    command-line entry points (report, calibrate, discover) only; library code never picks a
+    backend, so a program or notebook that imports swsim keeps its own."""
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 
 class Parser(argparse.ArgumentParser):

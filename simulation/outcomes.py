@@ -23,7 +23,7 @@ from .state import EMPLOYERS, Level, S, T
 if TYPE_CHECKING:
     from .model import SocialWorkModel
 
-__all__ = ["METRICS", "Metric", "Snapshot", "collect", "metric_names"]
+__all__ = ["METRICS", "Metric", "Snapshot", "collect", "key_metrics", "metric_names"]
 
 
 class Snapshot:
@@ -136,10 +136,14 @@ class Metric:
     label_zh: str
     unit: str
     compute: Callable[[Snapshot], float]
+    #: a key metric: printed by ``swsim run``, in the report's final-month table and
+    #: scenario comparison, and in docs/calibration.md's table of scenario outcomes
+    key: bool = False
 
 
-def _m(name: str, en: str, zh: str, unit: str, fn: Callable[[Snapshot], float]) -> Metric:
-    return Metric(name, en, zh, unit, fn)
+def _m(name: str, en: str, zh: str, unit: str, fn: Callable[[Snapshot], float],
+       key: bool = False) -> Metric:
+    return Metric(name, en, zh, unit, fn, key)
 
 
 LEVEL_ZH = {"staff": "社会工作员", "assistant": "助理社工师", "intermediate": "社工师",
@@ -172,18 +176,19 @@ GROUP_ZH = {"assistance": "社会救助对象", "elderly": "老年人", "disable
 
 METRICS: list[Metric] = [
     _m("station_coverage", "Station coverage", "社工站覆盖率", "share",
-       _coverage(("street_station", "town_station"))),
+       _coverage(("street_station", "town_station")), key=True),
     _m("room_coverage", "Room coverage", "社工室覆盖率", "share",
-       _coverage(("urban_room", "rural_room"))),
-    _m("staffing_compliance", "Staffing compliance", "人员配备达标率", "share", _staffing_compliance),
+       _coverage(("urban_room", "rural_room")), key=True),
+    _m("staffing_compliance", "Staffing compliance", "人员配备达标率", "share", _staffing_compliance,
+       key=True),
     _m("social_workers_total", "Social-work workforce", "社会工作专业人才", "people",
-       lambda s: int((s.alive & s.m.workers.view("talent")).sum())),
+       lambda s: int((s.alive & s.m.workers.view("talent")).sum()), key=True),
     _m("certified_total", "Nationally certified", "持国家证书人数", "people",
-       lambda s: int(s.level_counts[Level.ASSISTANT:].sum())),
+       lambda s: int(s.level_counts[Level.ASSISTANT:].sum()), key=True),
     *[_m(f"certified_by_level.{lv}", f"Certified: {LEVEL_EN[lv]}", LEVEL_ZH[lv], "people",
          (lambda k: lambda s: int(s.level_counts[k]))(Level[lv.upper()])) for lv in LEVELS],
     _m("community_worker_certified_share", "Community workers certified", "社区工作者持证比例",
-       "share", _cw_certified_share),
+       "share", _cw_certified_share, key=True),
     _m("exam_registrations", "Exam registrations", "报考人数", "people/month",
        lambda s: s.m.flows.registrations),
     _m("exam_passes", "Certificates granted", "取证人数", "people/month",
@@ -202,10 +207,11 @@ METRICS: list[Metric] = [
     _m("served_hours", "Served", "已服务", "hours/month", lambda s: s.served),
     _m("abandoned_hours", "Abandoned need", "放弃的需求", "hours/month",
        lambda s: float(s.flow("abandoned").sum())),
-    _m("need_met_share", "Need met", "需求满足率", "share", _group_met(None)),
+    _m("need_met_share", "Need met", "需求满足率", "share", _group_met(None), key=True),
     _m("backlog_hours", "Backlog", "积压需求", "hours", lambda s: float(s.m.service.backlog.sum())),
     _m("mean_wait_months", "Mean wait", "平均等待", "months", _group_wait(None)),
-    _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum())),
+    _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum()),
+       key=True),
     *[_m(f"spend_by_source.{src}", f"Spending: {SOURCE_EN[src]}", SOURCE_ZH[src], "yuan/month",
          (lambda k: lambda s: float(s.spend[k]))(i)) for i, src in enumerate(SOURCES)],
     # the whole cost, funded or not (spend_total + funding_gap)
@@ -226,7 +232,7 @@ METRICS: list[Metric] = [
     _m("served_by_provider.social_org", "Served by social-organisation projects", "社会组织项目服务",
        "hours/month", lambda s: float(s.m.flows.served_by_provider.get("social_org", 0.0))),
     _m("duties_compliance", "Stations meeting all duties", "履职达标率", "share",
-       _duties(None)),
+       _duties(None), key=True),
     *[_m(f"duties_compliance.{d}", f"Duty met: {DUTY_EN[d]}", f"履职达标:{DUTY_ZH[d]}", "share", _duties(d))
       for d in DUTIES],
     *[_m(f"workers_by_employer.{e}", f"Workforce: {EMPLOYER_EN[e]}", f"人才:{EMPLOYER_ZH[e]}", "people",
@@ -266,6 +272,11 @@ METRICS: list[Metric] = [
 def metric_names() -> list[str]:
     """Output columns, in order."""
     return [m.name for m in METRICS]
+
+
+def key_metrics() -> list[str]:
+    """The key metrics (declared ``key=True``), in registry order."""
+    return [m.name for m in METRICS if m.key]
 
 
 def collect(model: SocialWorkModel) -> dict[str, float]:

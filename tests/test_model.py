@@ -36,6 +36,17 @@ def test_contract_columns_in_order(small_run):
     assert set(CONTRACT) <= set(metric_names())
 
 
+def test_key_metrics_are_flagged_in_the_registry(small_run):
+    """The key metrics (swsim run, report, benchmarks) are the registry's key=True ones."""
+    from simulation.cli import KEY_METRICS
+    from simulation.outcomes import key_metrics
+
+    keys = key_metrics()
+    assert keys and tuple(keys) == KEY_METRICS
+    assert set(keys) <= set(small_run.timeseries.columns)
+    assert {"station_coverage", "community_worker_certified_share", "spend_total"} <= set(keys)
+
+
 def test_seed_figures_at_step_zero(baseline_start):
     s0 = baseline_start.iloc[0]
     assert s0["date"] == "2021-12"

@@ -66,6 +66,9 @@ def _summary(result: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim calibrate``; return the exit status."""
+    from ..cliutil import headless_plots
+
+    headless_plots()  # plots go to files; set here, never by library code
     from ..cliutil import UsageError
     from ..results import check_name
     from .runner import calibrate, stderr_report

@@ -23,10 +23,7 @@ def _when(date: str) -> pd.Timestamp:
 
 def plot_fit(fit: pd.DataFrame, holdout_from: str | None = None):
     """A figure: per metric, observed points and simulated means with 90% bands over time."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # drawn without pyplot: any backend will do
 
     from ..outcomes import METRICS
 

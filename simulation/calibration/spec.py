@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..params import Scenario, ScenarioError, load_scenario
 from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
+from ..params.schema import PolicyTarget
 from ..provenance import fingerprint
 from .objective import Target
 
@@ -99,6 +100,13 @@ class CalibrationPlan:
     @property
     def names(self) -> list[str]:
         return list(self.calibration.parameters)
+
+    @property
+    def policy_targets(self) -> list[PolicyTarget]:
+        """The base scenario's policy targets (its ``targets:``): not fitted (they are goals,
+        not observations); best.yaml extends the base scenario, so a run of the fitted
+        scenario is judged against them by ``swsim report``."""
+        return list(self.scenario.targets)
 
     def run_scenario(self) -> Scenario:
         """The base scenario cut at the last target month (later months change nothing)."""

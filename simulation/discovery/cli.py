@@ -30,8 +30,11 @@ def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("discover", help="scenario discovery (PRIM) on a finished sweep: "
                               "which lever ranges meet a target")
     p.add_argument("sweep", type=Path, metavar="SWEEP_DIR", help="folder of a finished swsim sweep")
-    p.add_argument("--target", required=True, metavar="'OUTPUT OP VALUE'",
-                   help="e.g. 'community_worker_certified_share@2025-12 >= 0.5' (OP: >=, >, <=, <)")
+    p.add_argument("--target", metavar="'OUTPUT OP VALUE' | NAME",
+                   help="e.g. 'community_worker_certified_share@2025-12 >= 0.5' (OP: >=, >, <=, <), "
+                   "or the name of a target in the sweep's scenario.yaml (e.g. "
+                   "community_workers_certified); default: the scenario's one target that is an "
+                   "output of the sweep")
     p.add_argument("--out", type=Path, help="output folder (default: SWEEP_DIR/discovery)")
     p.add_argument("--overwrite", action="store_true", help="replace an --out folder that holds "
                    "something other than an earlier discovery")
@@ -41,6 +44,9 @@ def add_parser(subparsers: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim discover``; return the exit status."""
+    from ..cliutil import headless_plots
+
+    headless_plots()  # plots go to files; set here, never by library code
     from ..cli import UsageError
     from ..results import DISCOVERY
     from .api import discover

@@ -49,10 +49,7 @@ def summary(disc: Discovery | None, info: dict) -> dict:
 
 def plot_discovery(disc: Discovery, title: str):
     """Left: peeling trajectory (coverage vs density); right: the chosen box per lever."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # drawn without pyplot: any backend will do
 
     traj, limits = disc.trajectory, disc.limits()
     fig = Figure(figsize=(12, max(3.5, 0.6 * len(limits) + 2)), layout="constrained")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["OPERATORS", "Target", "TargetError", "parse_target"]
+from ..params.schema import PolicyTarget
+
+__all__ = ["OPERATORS", "Target", "TargetError", "from_policy", "parse_target"]
 
 OPERATORS: dict[str, Callable] = {">=": operator.ge, ">": operator.gt, "<=": operator.le,
                                   "<": operator.lt}
@@ -41,6 +43,13 @@ class Target:
         """Where the target is met (False for NaN)."""
         values = np.asarray(values, dtype=float)
         return np.isfinite(values) & OPERATORS[self.op](values, self.value)
+
+
+def from_policy(target: PolicyTarget) -> Target:
+    """A scenario's policy target as a sweep output test: ``metric@date`` (or the bare metric,
+    its final value, when the target has no date), its operator and threshold."""
+    output = f"{target.metric}@{target.date}" if target.date else target.metric
+    return Target(output, target.operator, float(target.threshold))
 
 
 def parse_target(text: str) -> Target:

@@ -21,6 +21,10 @@ START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 def _fmt(value: object) -> str:
     if value is None:
         return "—"
+    if isinstance(value, list):  # the targets: one compact item each
+        from .schema import PolicyTarget
+
+        return "; ".join(str(PolicyTarget.model_validate(v)) for v in value) or "none"
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
     if isinstance(value, int) and not isinstance(value, bool):

@@ -145,6 +145,10 @@ def _line_map(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
             path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
             out[path] = key_node.start_mark.line + 1
             _line_map(value_node, path, out)
+    elif isinstance(node, yaml.SequenceNode) and prefix:  # list items: targets.0.metric
+        for i, item in enumerate(node.value):
+            out.setdefault(f"{prefix}.{i}", item.start_mark.line + 1)
+            _line_map(item, f"{prefix}.{i}", out)
 
 
 def parse_yaml_text(text: str, label: str) -> tuple[Any, yaml.Node | None]:

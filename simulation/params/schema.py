@@ -9,7 +9,7 @@ all read this one declaration.
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,12 +28,14 @@ __all__ = [
     "LEVELS",
     "SERVICE_TYPES",
     "SOURCES",
+    "TARGET_OPERATORS",
     "Duties",
     "Exam",
     "Funding",
     "FundingSource",
     "GroupNeed",
     "Network",
+    "PolicyTarget",
     "Projects",
     "Residents",
     "Scenario",
@@ -516,6 +518,46 @@ class Funding(Section):
         "assumption; seed 001 names special funds by service volume")
 
 
+#: comparisons a policy target may make (the same as ``swsim discover --target``)
+TARGET_OPERATORS = (">=", ">", "<=", "<")
+
+
+class PolicyTarget(Section):
+    """One policy target: a metric compared with a threshold by a month (or at the end).
+
+    The report's indicator table, ``swsim discover`` and calibration read a scenario's
+    targets; nothing in the model does (the roll-out plan is ``network``'s parameters).
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60,
+                      description="short name (lower case, digits, '_'), e.g. for "
+                      "`swsim discover --target NAME`")
+    metric: str = Field(min_length=1, description="metric name (simulation/outcomes.py)")
+    date: YearMonth | None = Field(description="YYYY-MM by which it must hold, or null: every "
+                                   "month, judged at the run's last month")
+    operator: Literal[">=", ">", "<=", "<"] = Field(">=", description="comparison with threshold")
+    threshold: float = Field(description="value in the metric's unit (a share is 0-1)")
+    label: str = Field("", max_length=200, description="what the report calls it (English; "
+                       "default: the metric's label)")
+    label_zh: str = Field("", max_length=200, description="the same in Chinese (default: the "
+                          "metric's Chinese label)")
+    source: str = Field(min_length=1, description="seed document or stated assumption")
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, metric: str) -> str:
+        from ..outcomes import metric_names  # the registry, imported only for a scenario with targets
+
+        if metric not in metric_names():
+            raise ValueError(f"unknown metric {metric!r} (the README lists them; "
+                             "simulation/outcomes.py declares them)")
+        return metric
+
+    def __str__(self) -> str:
+        when = f"@{self.date}" if self.date else ""
+        return f"{self.metric}{when} {self.operator} {self.threshold:g}"
+
+
 class Scenario(Section):
     name: str = Field("tianjin_baseline", min_length=1, max_length=100,
                       description="scenario name (folder-safe: letters, digits, '_', '.', '-', "
@@ -538,11 +580,24 @@ class Scenario(Section):
     duties: Duties = Field(default_factory=Duties, description="station duties (seed 001)")
     projects: Projects = Field(default_factory=Projects,
                                description="social-organisation projects")
+    targets: list[PolicyTarget] = Field(
+        default_factory=list, max_length=100,
+        description="policy targets the report judges, discovery and calibration read (none by "
+        "default; a file that writes targets replaces its parent's whole list)",
+        json_schema_extra={"unit": "", "source": "each target states its source"})
 
     @field_validator("name")
     @classmethod
     def _folder_safe(cls, name: str) -> str:
         return check_name(name, "scenario name")  # it names the results folder
+
+    @model_validator(mode="after")
+    def _target_names_are_unique(self) -> Scenario:
+        names = [t.name for t in self.targets]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(f"targets.{i}.name: {name!r} names two targets")
+        return self
 
     @model_validator(mode="after")
     def _community_workers_fit_talent(self) -> Scenario:
@@ -578,6 +633,8 @@ def describe_parameters(model: type[BaseModel] = Scenario, value: BaseModel | No
             rows.extend(describe_parameters(ann, current, path + ".",
                                             str(extra.get("source", inherited))))
             continue
+        if isinstance(current, list):  # a list of sections (targets): plain data, one value
+            current = [v.model_dump() if isinstance(v, BaseModel) else v for v in current]
         lo, hi = _bounds(info)
         source = str(extra.get("source", ""))
         if inherited and source == "assumption":  # a section's default carries its own source

@@ -27,6 +27,9 @@ def add_parser(subparsers: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Build the report; bad folders raise ResultsError (exit 2 via ``swsim``)."""
+    from ..cliutil import headless_plots
+
+    headless_plots()  # plots go to files; set here, never by library code
     from ..results import PLOTS
     from .build import build_report  # matplotlib (Agg, no pyplot), pandas and the model load here
 

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..cli import KEY_METRICS as COMPARE_METRICS  # the metrics `swsim run` prints
+from ..outcomes import key_metrics
 from ..params import GROUPS, LEVELS, SOURCES, Scenario
 from . import prep
 from .i18n import effect_unit, metric_label, metric_unit, money_scale, short_label, tr, unit_label
@@ -30,6 +30,9 @@ from .plots import (
     stacked_area,
     yearly_bars,
 )
+
+#: the registry's key metrics (``key=True``): one comparison chart each
+COMPARE_METRICS = tuple(key_metrics())
 
 __all__ = ["COMPARE_METRICS", "Plot", "compare_figures", "file_stem", "run_figures", "sweep_figures"]
 
@@ -65,11 +68,24 @@ def _fan(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, ylabel
     return ax.figure
 
 
+def _target_lines(sc: Scenario, metrics: Sequence[str], lang: str) -> list[Target]:
+    """The scenario's policy targets on ``metrics``, as lines (value, deadline, legend text)."""
+    lines = []
+    for t in sc.targets:
+        if t.metric not in metrics:
+            continue
+        value = (f"{t.threshold:.0%}" if metric_unit(t.metric) == "share" else f"{t.threshold:,g}")
+        value = f"{t.operator} {value}".removeprefix(">= ")
+        label = (tr("target_line", lang, value=value, date=t.date) if t.date else
+                 tr("target_line_end", lang, value=value))
+        lines.append(Target(t.threshold, pd.Timestamp(t.date) if t.date else None, label))
+    return lines
+
+
 def _coverage(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
-    deadline = sc.network.station_deadline
-    target = Target(1.0, pd.Timestamp(deadline), tr("station_target", lang, value="100%", date=deadline))
-    return _fan(ts, ["station_coverage", "room_coverage"], lang, tr("coverage", lang),
-                tr("coverage_y", lang), percent=True, target=target)
+    names = ["station_coverage", "room_coverage"]
+    return _fan(ts, names, lang, tr("coverage", lang), tr("coverage_y", lang), percent=True,
+                target=_target_lines(sc, names, lang))
 
 
 def _workforce(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
@@ -86,12 +102,9 @@ def _workforce(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
 
 
 def _cw(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
-    value = f"{prep.CW_TARGET_SHARE:.0%}"
-    target = Target(prep.CW_TARGET_SHARE, pd.Timestamp(prep.CW_TARGET_DATE),
-                    tr("cw_target", lang, value=value, date=prep.CW_TARGET_DATE))
     name = "community_worker_certified_share"
     return _fan(ts, [name], lang, tr("cw", lang), f"{metric_label(name, lang)} (%)", percent=True,
-                target=target)
+                target=_target_lines(sc, [name], lang))
 
 
 def _exams(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:

@@ -75,8 +75,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "workforce": ("Workforce by certification level", "按证书等级划分的社工人才"),
     "workforce_note": ("stacked medians; line: whole workforce", "中位数堆叠;折线为人才总量"),
     "cw": ("Community workers certified against the 2025 target", "社区工作者持证比例与2025年目标"),
-    "cw_target": ("target: {value} by {date}", "目标:{date}前达到{value}"),
-    "station_target": ("target: {value} by {date}", "目标:{date}前达到{value}"),
     "exams": ("Exam registrations and certificates granted per year", "每年报考人数与取证人数"),
     "exams_note": ("complete calendar years; bars: median, whiskers: 5th–95th percentile",
                    "仅含完整年度;柱为中位数,误差线为第5至95百分位"),
@@ -139,12 +137,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "appendix_note": ("{n} of {total} parameters rest on a stated assumption rather than a source "
                       "document; descriptions are in English as in the scenario schema.",
                       "共 {total} 个参数,其中 {n} 个基于假设而非来源文件;参数说明沿用情景定义中的英文。"),
-    # indicator names and statuses
-    "ind_station": ("Station coverage", "社工站覆盖率"),
-    "ind_staffing": ("Every operating unit meets its minimum staff (≥ 2 per station)",
-                     "所有运营站点达到最低人员配备(每站≥2人)"),
-    "ind_cw": ("Community workers certified", "社区工作者持证比例"),
+    # indicator statuses and notes (the targets themselves come from the scenario)
     "met": ("met", "已达标"), "not_met": ("not met", "未达标"),
+    "no_data": ("no such metric in these results", "结果中没有该指标"),
+    "every_month": ("every month (judged at the end)", "每月(以期末判断)"),
+    "no_targets": ("This scenario declares no policy targets (a targets: section in its scenario "
+                   "file), so none is judged.",
+                   "该情景未设定政策目标(情景文件中的 targets: 部分),因此不作目标评估。"),
+    "targets_note": ("Targets are the scenario's own (its targets: section, as saved in the run's "
+                     "scenario.yaml), judged on the median across replicates.",
+                     "目标取自该情景(运行结果 scenario.yaml 中的 targets: 部分),以各次重复的中位数判断。"),
+    "target_line": ("target: {value} by {date}", "目标:{date}前达到{value}"),
+    "target_line_end": ("target: {value}", "目标:{value}"),
     "pending": ("not met by the end of the run ({end})", "模拟结束({end})时尚未达标"),
     "never": ("never", "从未"), "lapsed": ("not kept", "未能保持"), "median_h": ("Median", "中位数"),
     "no_cjk_font": ("no Chinese font found (install mplfonts or Noto Sans CJK SC); plot labels fall back "

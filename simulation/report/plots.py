@@ -112,7 +112,8 @@ def _target(ax: Axes, target: Target) -> None:
 def fan_chart(fan: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: str, xlabel: str,
               labels: Mapping[str, str], band_labels: tuple[str, str] = ("50% band", "90% band"),
               percent: bool = False, bands: tuple[int, ...] = (90, 50),
-              target: Target | None = None, legend: bool = True, dashes: bool = False) -> Axes:
+              target: Target | Sequence[Target] | None = None, legend: bool = True,
+              dashes: bool = False) -> Axes:
     """Median lines with 50% and 90% bands, one colour per ``series`` (and one line style if
     ``dashes``, so that identical lines stay distinguishable).
 
@@ -127,8 +128,8 @@ def fan_chart(fan: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: 
             ax.fill_between(g["date"], g[lo], g[hi], color=colour, alpha=_BAND_ALPHA[band], lw=0)
         ax.plot(g["date"], g["q50"], color=colour, lw=2, label=labels.get(series, str(series)),
                 ls=LINESTYLES[i % len(LINESTYLES)] if dashes else "-")
-    if target is not None:
-        _target(ax, target)
+    for line in [target] if isinstance(target, Target) else target or ():
+        _target(ax, line)
     _finish(ax, title, ylabel, xlabel, percent)
     _date_axis(ax)
     if legend:

@@ -13,17 +13,15 @@ import pandas as pd
 
 from ..outcomes import METRICS
 from ..params import Scenario
-from ..params.schema import describe_parameters
+from ..params.schema import PolicyTarget, describe_parameters
 
-__all__ = ["CW_TARGET_DATE", "CW_TARGET_SHARE", "QUANTILES", "Q_COLUMNS", "Indicator", "compare_finals",
+__all__ = ["QUANTILES", "Q_COLUMNS", "Indicator", "compare_finals", "holds",
            "fan_frame", "index_frame", "indicators", "median_frame", "morris_frame", "parameter_rows",
            "sobol_frame", "swept_ranges", "top_levers", "yearly_frame"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 Q_COLUMNS = ("q05", "q25", "q50", "q75", "q95")
 _TOL = 1e-9
-#: seed 002: at least half of Tianjin's community workers certified by 2025
-CW_TARGET_SHARE, CW_TARGET_DATE = 0.5, "2025-12"
 
 
 def _is_flow(metric: str) -> bool:
@@ -86,52 +84,62 @@ def yearly_frame(ts: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
     return q.sort_values(["series", "year"]).reset_index(drop=True)
 
 
+def holds(values: pd.Series, target: PolicyTarget) -> pd.Series:
+    """Where ``values`` meet ``target`` (within 1e-9 for floating-point noise; NaN never does)."""
+    thr = target.threshold
+    return {">=": values >= thr - _TOL, ">": values > thr, "<=": values <= thr + _TOL,
+            "<": values < thr}[target.operator] & values.notna()
+
+
 @dataclass(frozen=True)
 class Indicator:
-    """One policy target checked against the median across replicates."""
+    """One of the scenario's policy targets checked against the median across replicates."""
 
-    key: str               # text key of the indicator's name (see i18n); "" for the metric's label
+    name: str              # the target's name in the scenario
     metric: str
-    target: float          # share, met when the median reaches it
-    deadline: str | None   # YYYY-MM, or None: judged at the end of the run
+    operator: str          # >=, >, <=, <
+    target: float          # the threshold, in the metric's unit
+    deadline: str | None   # YYYY-MM, or None: every month, judged at the end of the run
     at_deadline: float | None
-    final: float
-    first_met: str | None  # first month the median reaches the target
-    status: str            # "met", "not_met" or "pending" (run ends before the deadline)
+    final: float | None
+    first_met: str | None  # first month the median meets the target
+    status: str            # "met", "not_met", "pending" (run ends before the deadline) or
+                           # "no_data" (the results hold no such metric)
+    kept: bool = True      # False when the median met it and later fell back
+    label: str = ""        # the scenario's wording (English), "" for the metric's label
+    label_zh: str = ""
+    source: str = ""
 
 
-def _indicator(ts: pd.DataFrame, key: str, metric: str, target: float,
-               deadline: str | None) -> Indicator | None:
-    if metric not in ts.columns:
-        return None
-    median = ts.groupby("date")[metric].median().dropna()
+def _indicator(ts: pd.DataFrame, t: PolicyTarget) -> Indicator:
+    info = {"label": t.label, "label_zh": t.label_zh, "source": t.source}
+    median = (ts.groupby("date")[t.metric].median().dropna() if t.metric in ts.columns
+              else pd.Series(dtype=float))
     if median.empty:
-        return None
-    reached = median[median >= target - _TOL]
-    first = reached.index[0].strftime("%Y-%m") if len(reached) else None
+        return Indicator(t.name, t.metric, t.operator, t.threshold, t.date, None, None, None,
+                         "no_data", **info)
+    ok = holds(median, t)
+    first = median.index[ok.to_numpy()][0].strftime("%Y-%m") if ok.any() else None
     at = None
-    if deadline is not None and median.index[-1] < pd.Timestamp(deadline):  # run ends before it
+    if t.date is not None and median.index[-1] < pd.Timestamp(t.date):  # run ends before it
         status = "met" if first else "pending"
     else:
-        if deadline is not None:
-            before = median[median.index <= pd.Timestamp(deadline)]
-            at = float(before.iloc[-1]) if len(before) else None
-        judged = at if deadline is not None else float(median.iloc[-1])
-        status = "met" if judged is not None and judged >= target - _TOL else "not_met"
-    return Indicator(key, metric, target, deadline, at, float(median.iloc[-1]), first, status)
+        if t.date is not None:
+            before = ok[median.index <= pd.Timestamp(t.date)]
+            at = float(median[before.index[-1]]) if len(before) else None
+            judged = bool(before.iloc[-1]) if len(before) else False
+        else:
+            judged = bool(ok.iloc[-1])
+        status = "met" if judged else "not_met"
+    return Indicator(t.name, t.metric, t.operator, t.threshold, t.date, at,
+                     float(median.iloc[-1]), first, status, kept=first is None or bool(ok.iloc[-1]),
+                     **info)
 
 
 def indicators(ts: pd.DataFrame, scenario: Scenario) -> list[Indicator]:
-    """The policy targets: stations by the deadline, staffing, 50% certified by 2025, duties."""
-    specs: list[tuple[str, str, float, str | None]] = [
-        ("ind_station", "station_coverage", 1.0, scenario.network.station_deadline),
-        ("ind_staffing", "staffing_compliance", 1.0, None),
-        ("ind_cw", "community_worker_certified_share", CW_TARGET_SHARE, CW_TARGET_DATE),
-        ("", "duties_compliance", 1.0, None),
-    ]
-    specs += [("", c, 1.0, None) for c in ts.columns if c.startswith("duties_compliance.")]
-    rows = (_indicator(ts, *spec) for spec in specs)
-    return [row for row in rows if row is not None]
+    """The scenario's policy targets (its ``targets:`` section, in order), each judged on the
+    median across replicates; none when the scenario declares none."""
+    return [_indicator(ts, t) for t in scenario.targets]
 
 
 def compare_finals(runs: Sequence[tuple[str, pd.DataFrame]], metrics: Sequence[str]) -> pd.DataFrame:
@@ -223,6 +231,9 @@ def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     """Every parameter of ``scenario`` (the schema's description), columns ``path, value,
     unit, source, description, assumption`` (True when the source is empty or an assumption)."""
     rows = pd.DataFrame(describe_parameters(Scenario, scenario))
+    is_list = rows["value"].map(lambda v: isinstance(v, list))  # the targets: one line each
+    rows.loc[is_list, "value"] = rows.loc[is_list, "value"].map(
+        lambda items: "; ".join(str(PolicyTarget.model_validate(i)) for i in items) or "none")
     rows["assumption"] = rows["source"].eq("") | rows["source"].str.startswith("assumption")
     return rows[["path", "value", "unit", "source", "description", "assumption"]]
 

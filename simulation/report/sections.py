@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..cli import KEY_METRICS
+from ..outcomes import key_metrics
 from ..results import (
     DISCOVERY,
     DISCOVERY_JSON,
@@ -110,24 +110,44 @@ def _run_header(run: RunFolder, out: Path, lang: str) -> str:
     return html.header(tr("title", lang, scenario=run.name), fields, links, tr("data_files", lang))
 
 
+#: how a target's operator is written in the table
+_OPERATOR = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def _threshold(value: float, unit: str, lang: str) -> str:
+    if unit == "share":
+        return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.1%}"
+    return fmt(value, unit, lang)
+
+
 def _indicator_section(run: RunFolder, lang: str) -> tuple[str, str, str]:
+    """The scenario's policy targets (from the run's resolved scenario.yaml), judged."""
+    title = tr("sec_indicators", lang)
+    found = prep.indicators(run.timeseries, run.scenario)
+    if not found:
+        return "indicators", title, html.section("indicators", title,
+                                                 html.paragraph(tr("no_targets", lang)))
     rows, classes = [], []
     end = f"{run.timeseries['date'].max():%Y-%m}"
-    for ind in prep.indicators(run.timeseries, run.scenario):
-        name = tr(ind.key, lang) if ind.key else metric_label(ind.metric, lang)
+    for ind in found:
+        unit = metric_unit(ind.metric)
+        own = ind.label_zh if lang == "zh" else ind.label
+        name = own or metric_label(ind.metric, lang)
         status = tr(ind.status, lang, end=end)
         first = ind.first_met or tr("never", lang)
-        if ind.first_met and ind.final < ind.target:
+        if not ind.kept:
             first += f" ({tr('lapsed', lang)})"
-        rows.append([name, f"≥ {ind.target:.0%}", ind.deadline or "—", fmt(ind.at_deadline, "share", lang),
-                     fmt(ind.final, "share", lang), status, first])
+        rows.append([name, metric_label(ind.metric, lang),
+                     f"{_OPERATOR[ind.operator]} {_threshold(ind.target, unit, lang)}",
+                     ind.deadline or tr("every_month", lang), fmt(ind.at_deadline, unit, lang),
+                     fmt(ind.final, unit, lang), status, first, ind.source])
         classes.append(ind.status)
-    headers = [tr(k, lang) for k in ("indicator", "target", "deadline", "at_deadline", "final", "status",
-                                     "first_met")]
-    table = html.table(headers, rows, numeric=(1, 3, 4), row_classes=classes,
-                       cell_classes={2: "nowrap", 5: "status", 6: "nowrap"})
-    title = tr("sec_indicators", lang)
-    return "indicators", title, html.section("indicators", title, table)
+    headers = [tr(k, lang) for k in ("indicator", "metric", "target", "deadline", "at_deadline",
+                                     "final", "status", "first_met", "source")]
+    table = html.table(headers, rows, numeric=(2, 4, 5), row_classes=classes,
+                       cell_classes={3: "nowrap", 6: "status", 7: "nowrap"})
+    return "indicators", title, html.section("indicators", title, table,
+                                             html.paragraph(tr("targets_note", lang)))
 
 
 def _final_section(run: RunFolder, lang: str) -> tuple[str, str, str] | None:
@@ -135,7 +155,7 @@ def _final_section(run: RunFolder, lang: str) -> tuple[str, str, str] | None:
         return None
     summary = run.summary.set_index("metric")
     rows = []
-    for m in (m for m in KEY_METRICS if m in summary.index):
+    for m in (m for m in key_metrics() if m in summary.index):
         p5, p50, p95 = (fmt(summary.loc[m, q], metric_unit(m), lang) for q in ("p5", "p50", "p95"))
         rows.append([metric_label(m, lang), p50, f"{p5} – {p95}", unit_label(metric_unit(m), lang)])
     headers = [tr("metric", lang), tr("median_h", lang), tr("p5_p95", lang), tr("unit", lang)]
@@ -145,7 +165,7 @@ def _final_section(run: RunFolder, lang: str) -> tuple[str, str, str] | None:
 
 def _compare_section(runs: Sequence[tuple[str, RunFolder]], rendered: Sequence[Rendered],
                      lang: str) -> tuple[str, str, str]:
-    finals = prep.compare_finals([(label, r.timeseries) for label, r in runs], KEY_METRICS)
+    finals = prep.compare_finals([(label, r.timeseries) for label, r in runs], key_metrics())
     labels = [label for label, _ in runs]
     rows = []
     for metric, group in finals.groupby("metric", sort=False):
