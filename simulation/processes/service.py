@@ -26,14 +26,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..agents import residents
+from ..agents.stations import SERVICE_ORDER, serve_fifo
+from ..agents.workers import recently_trained
 from ..params import GROUPS, SERVICE_TYPES
 from ..state import Employer, FloatArray, IntArray, Level, Status, Tier
-from .workforce import recently_trained
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["ServiceState", "init", "serve_fifo", "step"]
+__all__ = ["ServiceState", "init", "step"]
 
 CASEWORK, GROUPWORK, SUPPORT = range(3)
 
@@ -68,16 +70,6 @@ def init(model: SocialWorkModel) -> ServiceState:
                       / request_hours[:, None, None]),
         unit_workload=np.ones(len(model.units)),
         unit_casework_hours=np.zeros(len(model.units)))
-
-
-def serve_fifo(backlog: FloatArray, capacity: FloatArray) -> FloatArray:
-    """Hours served from ``backlog`` (community x group x age) within ``capacity``
-    (hours per community): oldest first, groups in proportion within an age."""
-    by_age = backlog.sum(axis=1)
-    older = np.cumsum(by_age[:, ::-1], axis=1)[:, ::-1] - by_age
-    served_age = np.clip(capacity[:, None] - older, 0.0, by_age)
-    frac = np.divide(served_age, by_age, out=np.zeros_like(by_age), where=by_age > 0)
-    return backlog * frac[:, None, :]
 
 
 class Tally:
@@ -123,7 +115,7 @@ def _unit_hours(model: SocialWorkModel) -> tuple[FloatArray, FloatArray, FloatAr
 
 
 def _serve_level(B: FloatArray, tally: Tally, caps: tuple[FloatArray, FloatArray, FloatArray],
-                 area: IntArray | None, types: tuple[int, ...] = (CASEWORK, GROUPWORK, SUPPORT)
+                 area: IntArray | None, types: tuple[int, ...] = SERVICE_ORDER
                  ) -> tuple[float, float, FloatArray]:
     """Serve backlog ``B`` in place with (professional, other, volunteer) hours given per
     community (``area`` None) or per station area, shared over its communities in
@@ -171,8 +163,7 @@ def step(model: SocialWorkModel) -> None:
     B = state.backlog
     fl.abandoned = B[..., -1].sum(axis=1).T
     B[..., 1:] = B[..., :-1]
-    new = (model.draws["service"].poisson(state.request_rate)
-           * state.request_hours[:, None, None])
+    new = residents.need(model)
     B[..., 0] = new
     fl.need = new.sum(axis=1).T
 

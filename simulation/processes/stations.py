@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..agents import stations as unit_agents
 from ..state import ROOM_TIERS, STATION_TIERS, BoolArray, Employer, FloatArray, IntArray, Status
 
 if TYPE_CHECKING:
@@ -99,9 +100,7 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     slots = np.repeat(open_units, vacancies)
     if not len(slots):
         return
-    pool = np.flatnonzero(w.view("alive") & (w.view("employer") == Employer.SOCIAL_ORG)
-                          & (unit < 0))
-    pool = pool[np.lexsort((w.rank_key[pool], -w.level[pool]))][: len(slots)]
+    pool = unit_agents.hire_from_pool(model, len(slots))
     # posts beyond the social-organisation pool are filled by public recruitment
     recruits = len(slots) - len(pool)
     cost = np.r_[model.salary[w.level[pool]], np.full(recruits, f.salary_none)]
@@ -121,25 +120,13 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
 
 
 def _reassign_room_staff(model: SocialWorkModel) -> None:
-    u, w = model.units, model.workers
+    w = model.workers
     employer, unit = w.view("employer"), w.view("unit")
     back = employer == Employer.REASSIGNED
     employer[back], unit[back] = Employer.COMMUNITY, -1
-    rooms = u.room_of_community[u.status[u.room_of_community] >= Status.CONTRACTED]
-    if not len(rooms):
-        return
-    want = np.zeros(model.places.n_communities, np.int64)
-    want[u.place[rooms]] = u.min_staff[rooms]
-    cw = np.flatnonzero(w.view("alive") & w.view("community_worker"))
-    comm = w.community[cw]
-    cw, comm = cw[want[comm] > 0], comm[want[comm] > 0]
-    order = np.lexsort((w.rank_key[cw], -w.level[cw], comm))
-    cw, comm = cw[order], comm[order]
-    first = np.r_[0, np.flatnonzero(np.diff(comm)) + 1]
-    rank = np.arange(len(cw)) - np.repeat(first, np.diff(np.r_[first, len(cw)]))
-    take = rank < want[comm]
-    employer[cw[take]] = Employer.REASSIGNED
-    unit[cw[take]] = u.room_of_community[comm[take]]
+    taken, rooms = unit_agents.room_staff(model)
+    employer[taken] = Employer.REASSIGNED
+    unit[taken] = rooms
 
 
 def staff(model: SocialWorkModel, within_budget: bool = True) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..agents import volunteers as volunteer_agents
 from ..state import IntArray
 
 if TYPE_CHECKING:
@@ -34,21 +35,11 @@ def init(model: SocialWorkModel) -> VolunteerState:
     v = model.params.volunteers
     people = model.places.population.sum(axis=1)
     registered = np.round(people * v.registered_share).astype(np.int64)
-    return VolunteerState(registered=registered, active=_activate(model, registered))
-
-
-def _activate(model: SocialWorkModel, registered: IntArray) -> IntArray:
-    active: IntArray = np.asarray(model.draws["volunteers"].binomial(
-        registered, model.params.volunteers.active_share))
-    return active
+    return VolunteerState(registered=registered, active=volunteer_agents.be_active(model, registered))
 
 
 def step(model: SocialWorkModel) -> None:
     """One month: lapses, new registrations, who is active."""
-    v, draws, state = model.params.volunteers, model.draws["volunteers"], model.volunteers
-    reg = state.registered
-    lapse_p = 1.0 - (1.0 - v.lapse_rate) ** (1.0 / 12.0)
-    people = model.places.population.sum(axis=1)
-    reg -= draws.binomial(reg, lapse_p)
-    reg += np.rint(draws.poisson(people * v.recruitment_rate / 12.0)).astype(np.int64)
-    state.active = _activate(model, reg)
+    state = model.volunteers
+    volunteer_agents.lapse_and_register(model, state.registered)
+    state.active = volunteer_agents.be_active(model, state.registered)

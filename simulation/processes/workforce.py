@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..state import BoolArray, Employer, FloatArray, IntArray, Level
+from ..agents import workers as worker_agents
+from ..state import Employer, FloatArray, IntArray, Level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["Pending", "WorkforceState", "compact", "init", "recently_trained",
-           "registrations_in", "step"]
+__all__ = ["Pending", "WorkforceState", "compact", "init", "registrations_in", "step"]
 
 
 @dataclass
@@ -40,13 +40,6 @@ class WorkforceState:
     """What the workforce process keeps between months: exam results not yet in effect."""
 
     pending: list[Pending] = field(default_factory=list)
-
-
-def recently_trained(model: SocialWorkModel) -> BoolArray:
-    """Which rows are within a training's effect period."""
-    months = model.params.workforce.training.effect_months
-    trained: BoolArray = (model.steps - model.workers.view("trained_at")) <= months
-    return trained
 
 
 def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> FloatArray:
@@ -121,30 +114,10 @@ def _share_out(n: int, weights: FloatArray, rng: np.random.Generator) -> IntArra
     return shared
 
 
-def _hazard(model: SocialWorkModel) -> FloatArray:
-    """Yearly exit hazard of every row: base rate x pay x workload x training."""
-    wf, w = model.params.workforce, model.workers
-    talent = w.view("talent")
-    base = np.where(talent, wf.attrition_rate, wf.community_worker_turnover)
-    salary = np.maximum(model.salary, 1.0)  # unpaid posts: treat as 1 yuan/month
-    pay = (wf.reference_wage / salary[w.view("level")]) ** wf.pay_elasticity
-    unit = w.view("unit")
-    workload_now = np.minimum(model.service.unit_workload, wf.workload_cap)
-    load = np.where(unit >= 0, workload_now[np.maximum(unit, 0)], 1.0)
-    workload = 1.0 + wf.workload_elasticity * np.maximum(load - 1.0, 0.0)
-    trained = np.where(recently_trained(model), 1.0 - wf.training.retention_effect, 1.0)
-    hazard: FloatArray = np.minimum(base * np.where(talent, pay * workload * trained, 1.0), 1.0)
-    return hazard
-
-
 def _exits(model: SocialWorkModel) -> None:
     wf, w, draws = model.params.workforce, model.workers, model.draws["workforce"]
-    alive, talent = w.view("alive"), w.view("talent")
-    p_month = np.where(alive, 1.0 - (1.0 - _hazard(model)) ** (1.0 / 12.0), 0.0)
-    retiring = alive & (w.view("age") >= wf.retirement_age)
-    leaving = retiring | (~retiring & draws.select(np.where(retiring, 0.0, p_month),
-                                                   w.view("rank_key"), strata=w.view("level")))
-    rows = np.flatnonzero(leaving)
+    talent = w.view("talent")
+    rows = np.flatnonzero(worker_agents.leave(model))
     model.flows.exits += int(talent[rows].sum())
     cw_rows = rows[w.community_worker[rows]]
     replace_communities = w.community[cw_rows].copy()
@@ -178,15 +151,9 @@ def _train(model: SocialWorkModel) -> None:
     candidates = np.flatnonzero(w.view("alive") & (w.view("talent") | w.view("community_worker")))
     if places <= 0 or not len(candidates):
         return
-    key = w.rank_key[candidates]  # in [0, 1): breaks ties, never reorders the priorities
-    fresh = (model.steps - w.trained_at[candidates]) > tr.effect_months
-    prep = fresh & (w.level[candidates] <= Level.ASSISTANT)
+    prep, prep_score, ce_score = worker_agents.training_priority(model, candidates)
     n_prep = min(int(round(places * tr.exam_prep_share)), int(prep.sum()))
-    prep_score = np.where(prep, np.where(w.community_worker[candidates], 0.0, 1.0), 2.0) + key
     taken = _smallest(prep_score, n_prep)
-    tier = np.where(w.unit[candidates] >= 0, 0, np.where(w.community_worker[candidates], 1, 2))
-    # CE hours move in steps of at least ce_hours_other/12; the key only splits exact ties
-    ce_score = tier * tr.ce_priority_hours + w.ce_hours[candidates] + key * 1e-3
     ce_score[taken] = np.inf
     chosen = candidates[np.r_[taken, _smallest(ce_score, min(places - n_prep,
                                                              len(candidates) - n_prep))]]
@@ -225,25 +192,11 @@ def registrations_in(model: SocialWorkModel, year: int) -> int:
 def _sit_exam(model: SocialWorkModel, year: int) -> None:
     ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
     total = registrations_in(model, year)
-    years_at = (model.steps - w.view("level_since")) / 12.0
-    level, alive, cw = w.view("level"), w.view("alive"), w.view("community_worker")
-    eligible = alive & ((level <= Level.STAFF) | ((level == Level.ASSISTANT)
-                                            & (years_at >= ex.min_years_to_intermediate)))
-    pools = [np.flatnonzero(eligible & cw), np.flatnonzero(eligible & ~cw & w.view("talent"))]
-    wanted = [int(round(total * ex.from_community_workers)), int(round(total * ex.from_workforce))]
-    key = w.view("rank_key")
-    # exam preparation goes to people who then register (assumption): trained people first
-    trained = recently_trained(model)
-    rows = np.concatenate([draws.choose(pool, k, key, prefer=trained)
-                           for pool, k in zip(pools, wanted, strict=True)]).astype(np.int64)
+    rows = worker_agents.register_for_exam(model, total)
     # a pool too small to supply its share leaves the rest to outside registrants
     outsiders = total - len(rows)
-    target = np.where(level[rows] == Level.ASSISTANT, Level.INTERMEDIATE, Level.ASSISTANT)
-    boost = np.where(recently_trained(model)[rows], model.params.workforce.training.pass_rate_boost, 0)
-    p = np.minimum(np.where(target == Level.ASSISTANT, ex.pass_rate_assistant,
-                            ex.pass_rate_intermediate)
-                   + boost, 1.0)
-    passed = draws.select(p, key[rows])
+    target = worker_agents.exam_targets(model, rows)
+    passed = draws.select(worker_agents.pass_probability(model, rows, target), w.rank_key[rows])
     model.workforce.pending.append(Pending(
         effective_step=model.steps + ex.certificate_delay_months, rows=rows[passed],
         levels=target[passed], outsiders=draws.binomial(outsiders, ex.pass_rate_assistant)))
