@@ -13,10 +13,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cliutil import Parser, UsageError, positive_int, seed_int
-from .params import ScenarioError, load_scenario, shipped_scenarios
+from .execution.choice import add_options, check_options, open_executor
+from .params import Scenario, ScenarioError, load_scenario, shipped_scenarios
 from .results import ResultsError
+
+if TYPE_CHECKING:
+    from .execution.executors import Executor
 
 __all__ = ["COMMANDS", "UsageError", "main"]
 
@@ -28,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "report": "simulation.report.cli",
     "sweep": "simulation.experiments.cli",
 }
+
 
 def __getattr__(name: str) -> object:
     """``KEY_METRICS``: the registry's key metrics (``key=True`` in simulation/outcomes.py),
@@ -50,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                    "sub-folder each)")
     r.add_argument("--seed", type=seed_int, default=1, help="run seed (default 1)")
     r.add_argument("--replicates", type=positive_int, default=1, help="stochastic replicates")
+    add_options(r, default="1")  # --workers, --scheduler: replicates in parallel, same bytes
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
     r.add_argument("--overwrite", action="store_true", help="replace an --out folder that holds "
@@ -114,20 +121,38 @@ def _run_folders(args: argparse.Namespace, names: list[str]) -> list[Path]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    check_options(args, "run")
     refs = args.scenarios or [None]
     scenarios = [load_scenario(ref, args.sets) for ref in refs]  # all checked before any run
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UsageError("swsim run: two scenarios share a name; their folders would collide")
     outs = _run_folders(args, names)
+    with open_executor(args, "run", default_workers=1) as executor:
+        return _run_each(args, scenarios, outs, executor)
+
+
+def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Path],
+              executor: Executor) -> int:
+    """Run and write each scenario in turn, its replicates on ``executor``; the exit status."""
+    from concurrent.futures import CancelledError
     from dataclasses import replace
 
-    from .runner import run  # heavy imports only now
+    from .execution.choice import how
+    from .runner import ReplicateError, run  # heavy imports only now
 
     for sc, out in zip(scenarios, outs, strict=True):
         replacing = out.is_dir() and any(out.iterdir())
-        result = replace(run(sc, seed=args.seed, replicates=args.replicates),
-                         sets=tuple(args.sets))
+        try:
+            result = replace(run(sc, seed=args.seed, replicates=args.replicates,
+                                 executor=executor), sets=tuple(args.sets))
+        except ReplicateError as exc:
+            print(f"error: {exc}; nothing was written to {out}", file=sys.stderr)
+            return 1
+        except (OSError, TimeoutError, CancelledError) as exc:  # the Dask cluster went away
+            print(f"error: run stopped ({exc.__class__.__name__}: {exc}); nothing was written "
+                  f"to {out}", file=sys.stderr)
+            return 1
         try:
             result.write(out)
         except OSError as exc:  # disk full, file size limit: the earlier folder is kept whole
@@ -139,7 +164,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             continue
         print(f"wrote {out}/ ({sc.name}{' with --set overrides' if args.sets else ''}: "
               f"{args.replicates} replicate(s), {sc.months} months, "
-              f"{result.wall_seconds:.1f} s){'; replaced the earlier result there' if replacing else ''}")
+              f"{result.wall_seconds:.1f} s{'' if executor.kind == 'serial' else ' ' + how(executor)})"
+              f"{'; replaced the earlier result there' if replacing else ''}")
         summary = result.summary.set_index("metric")
         from .outcomes import key_metrics
 

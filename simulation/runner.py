@@ -1,7 +1,10 @@
 """Run scenarios: replicates in, a results object and a results folder out.
 
-Thin by design: the model does the work; this module seeds replicates,
-gathers their metrics into one table, summarises and writes files.
+Thin by design: the model does the work; this module seeds replicates
+(:func:`simulation.execution.seeds.replicate_key`), runs them with
+:func:`simulation.execution.model_run.simulate` on an executor (serially by default;
+local processes or a Dask cluster give the same bytes), gathers their metrics into
+one table, summarises and writes files.
 """
 
 from __future__ import annotations
@@ -9,12 +12,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .model import SocialWorkModel
+from .execution.executors import Executor, Result, Run, SerialExecutor
+from .execution.model_run import simulate
+from .execution.seeds import replicate_key
 from .outcomes import METRICS, metric_names
 from .params import Scenario, load_scenario
 from .provenance import git_commit, versions
@@ -30,19 +37,49 @@ from .results import (
     yaml_text,
 )
 
-__all__ = ["RunResult", "run", "run_replicate", "summarise"]
+__all__ = ["ReplicateError", "RunResult", "run", "run_replicate", "run_replicates", "summarise"]
 
 ID_COLUMNS = ["scenario", "replicate", "step", "date"]
 
 
-def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame:
-    """One replicate's monthly metrics (step 0 is the starting state)."""
-    model = SocialWorkModel(scenario, seed=seed, replicate=replicate)
-    model.run()
-    frame = pd.DataFrame.from_records(model.records)
+class ReplicateError(RuntimeError):
+    """A replicate of ``swsim run`` raised (or lost its worker twice); the message says which."""
+
+
+def _frame(scenario: Scenario, replicate: int, records: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records)
     frame.insert(0, "replicate", replicate)
     frame.insert(0, "scenario", scenario.name)
     return frame[ID_COLUMNS + metric_names()]
+
+
+def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame:
+    """One replicate's monthly metrics (step 0 is the starting state), in this process."""
+    return run_replicates(scenario, seed, [replicate])[0]
+
+
+def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
+                   executor: Executor | None = None) -> list[pd.DataFrame]:
+    """The monthly metrics of each of ``replicates``, in that order, run on ``executor``
+    (default: serially in this process). Raises :class:`ReplicateError` if one fails."""
+    task = partial(simulate, scenario=scenario)  # picklable: runs on any executor
+    runs = []
+    for i, r in enumerate(replicates):
+        model_seed, model_replicate = replicate_key(seed, r)
+        runs.append(Run(i, {}, model_seed, model_replicate))
+    got: dict[int, Result] = {}
+
+    def take(results: list[Result]) -> None:
+        for res in results:
+            if res.status != "ok":
+                raise ReplicateError(f"{scenario.name}: replicate {replicates[res.run_id]} "
+                                     f"failed: {res.error}")
+            got[res.run_id] = res
+
+    from .execution.driver import drive
+
+    drive(executor or SerialExecutor(), task, None, runs, take)
+    return [_frame(scenario, r, got[i].values) for i, r in enumerate(replicates)]
 
 
 def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:
@@ -70,6 +107,7 @@ class RunResult:
     started: str
     wall_seconds: float
     sets: tuple[str, ...] = ()
+    executor: dict[str, Any] | None = None  # how the replicates ran (kind, workers)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -87,6 +125,7 @@ class RunResult:
             "months": self.scenario.months,
             "started_at": self.started,
             "wall_seconds": round(self.wall_seconds, 3),
+            "executor": self.executor or {"kind": "serial", "workers": 1},
             "git_commit": git_commit(),
             "versions": versions(),
             "files": list(RUN_FILES),
@@ -107,8 +146,13 @@ class RunResult:
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates: int = 1,
-        sets: list[str] | None = None) -> RunResult:
-    """Run a scenario (object, file, shipped name, or None for the Tianjin baseline)."""
+        sets: list[str] | None = None, executor: Executor | None = None) -> RunResult:
+    """Run a scenario (object, file, shipped name, or None for the Tianjin baseline).
+
+    ``executor`` (from :mod:`simulation.execution.executors`) runs the replicates, e.g.
+    ``ProcessExecutor(4)`` or ``DaskExecutor(address)``; the default runs them one after
+    the other in this process. Every executor gives the same time series, to the byte.
+    """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, sets)
     elif sets:
@@ -118,7 +162,9 @@ def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates
         raise ValueError("replicates must be at least 1")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    frames = [run_replicate(scenario, seed, r) for r in range(replicates)]
+    executor = executor or SerialExecutor()
+    frames = run_replicates(scenario, seed, list(range(replicates)), executor)
     return RunResult(scenario=scenario, seed=seed, replicates=replicates,
                      timeseries=pd.concat(frames, ignore_index=True), started=started,
-                     wall_seconds=time.perf_counter() - t0, sets=tuple(sets or ()))
+                     wall_seconds=time.perf_counter() - t0, sets=tuple(sets or ()),
+                     executor=executor.describe())

@@ -9,13 +9,12 @@ nothing written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
-from ..cliutil import positive_int
+from ..execution.choice import add_options, check_options, open_executor
 from ..results import FIT_CSV
 
 __all__ = ["add_parser", "main"]
@@ -27,27 +26,11 @@ def add_parser(subparsers: Any) -> None:
                               "held-out back-test")
     p.add_argument("calibration", metavar="CALIBRATION", help="calibration YAML file")
     p.add_argument("--out", type=Path, help="results folder (default: results/<calibration name>)")
-    p.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores; "
-                   "1 runs in this process)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster")
+    add_options(p)  # --workers, --scheduler: the same for every command
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
     p.add_argument("--overwrite", action="store_true", help="replace what --out holds (the old "
                    "folder is removed once the new calibration has started)")
     p.add_argument("--check", action="store_true", help="validate the file and stop")
-
-
-def _executor(args: argparse.Namespace) -> Any:
-    from ..cliutil import UsageError
-    from ..experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
-
-    if args.scheduler:
-        try:
-            return DaskExecutor(args.scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise UsageError(f"swsim calibrate: cannot reach the Dask scheduler at "
-                             f"{args.scheduler} ({exc.__class__.__name__}: {exc})") from None
-    workers = args.workers or len(os.sched_getaffinity(0))
-    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
 
 
 def _summary(result: Any) -> None:
@@ -69,14 +52,12 @@ def main(args: argparse.Namespace) -> int:
     from ..cliutil import headless_plots
 
     headless_plots()  # plots go to files; set here, never by library code
-    from ..cliutil import UsageError
     from ..results import check_name
     from .runner import calibrate, stderr_report
     from .spec import load_calibration
     from .storage import check_folder
 
-    if args.scheduler and args.workers:
-        raise UsageError("swsim calibrate: give --workers or --scheduler, not both")
+    check_options(args, "calibrate")
     plan = load_calibration(args.calibration)
     cal = plan.calibration
     check_name(cal.name, f"{args.calibration}: name")  # the default folder, results/<name>
@@ -88,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     out = args.out or Path("results") / cal.name
     check_folder(out, plan, args.resume, args.overwrite)  # before an executor; calibrate() checks again
-    with _executor(args) as executor:
+    with open_executor(args, "calibrate") as executor:
         try:
             result = calibrate(plan, out, executor, resume=args.resume, report=stderr_report,
                                overwrite=args.overwrite)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
+from ..execution.seeds import trial_seed
 
 __all__ = ["Target", "mape", "simulate", "trial_seed"]
 
@@ -45,16 +45,14 @@ def simulate(params: dict[str, float], seed: int, scenario: object,
              targets: tuple[Target, ...]) -> dict[str, float]:
     """Run the model once and return each target's simulated value, by label.
 
-    Module-level (picklable) so every executor can run it; ``scenario`` is a
-    :class:`~simulation.params.Scenario` already cut at the last target month.
+    A target is an output like any other (``metric@YYYY-MM``, or ``metric@YYYY`` for a
+    year's total): this is :func:`simulation.experiments.evaluate.evaluate` with the
+    targets' labels as outputs. ``scenario`` is a :class:`~simulation.params.Scenario`
+    already cut at the last target month.
     """
-    from ..experiments.levers import apply_params
-    from ..model import SocialWorkModel
+    from ..experiments.evaluate import evaluate
 
-    model = SocialWorkModel(apply_params(scenario, params), seed=seed, replicate=0)  # type: ignore[arg-type]
-    model.run()
-    rec = model.records
-    return {t.label: float(sum(float(rec[k][t.metric]) for k in t.steps)) for t in targets}
+    return evaluate(params, seed, scenario, [t.label for t in targets])  # type: ignore[arg-type]
 
 
 def mape(targets: Sequence[Target], simulated: Sequence[float], holdout: bool) -> float:
@@ -71,13 +69,3 @@ def mape(targets: Sequence[Target], simulated: Sequence[float], holdout: bool) -
         num += t.weight * abs(sim - t.value) / abs(t.value)
         den += t.weight
     return 100.0 * num / den if den > 0 else math.nan
-
-
-def trial_seed(seed: int, trial: int, replicate: int) -> int:
-    """Seed of one run, in [0, 2**63): keyed by the calibration seed, trial and replicate.
-
-    The runs of the best parameters use ``trial = -1`` (stored as 2**32 - 1).
-    """
-    key = [int(seed), int(trial) % 2**32, int(replicate)]
-    state = np.random.SeedSequence(key).generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))

@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..experiments.driver import drive
-from ..experiments.executors import Executor, Result, Run
+from ..execution.driver import drive
+from ..execution.executors import Executor, Result, Run
+from ..execution.seeds import trial_seed
 from ..results import BEST, FIT_CSV, FIT_PNG, MANIFEST, TRIALS, json_text, write_atomic
-from .objective import mape, simulate, trial_seed
+from .objective import mape
 from .spec import CalibrationPlan
 from .storage import best_yaml, check_folder, manifest, read_trials, start_folder, write_trials
 
@@ -52,8 +53,10 @@ class CalibrationResult:
 def evaluate_points(executor: Executor, plan: CalibrationPlan, points: list[dict[str, float]],
                     trial_ids: list[int], replicates: int) -> np.ndarray:
     """Simulated target values, shape (points, replicates, targets); NaN for failed runs."""
+    from ..experiments.evaluate import evaluate  # the model: imported when runs are made
+
     labels = tuple(t.label for t in plan.targets)
-    fn = partial(simulate, scenario=plan.run_scenario(), targets=plan.targets)
+    fn = partial(evaluate, scenario=plan.run_scenario(), outputs=labels)  # targets are outputs
     seed = plan.calibration.seed
     runs = [Run(i * replicates + r, dict(p), trial_seed(seed, trial_ids[i], r))
             for i, p in enumerate(points) for r in range(replicates)]

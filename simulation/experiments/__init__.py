@@ -2,9 +2,11 @@
 
 Modules: :mod:`.spec` (experiment files), :mod:`.levers` (sweepable parameters),
 :mod:`.evaluate` (the simulation as ``f(params, seed) -> dict``),
-:mod:`.sampling` and :mod:`.analysis` (SALib), :mod:`.executors` and
-:mod:`.driver` (serial, processes, Dask), :mod:`.store` (chunks, resume),
-:mod:`.sweep` (the whole run), :mod:`.examples` (Ishigami), :mod:`.cli`.
+:mod:`.sampling` and :mod:`.analysis` (SALib), :mod:`.store` (chunks, resume),
+:mod:`.sweep` (the whole run), :mod:`.examples` (Ishigami), :mod:`.cli`. Executors,
+batching, run seeds and the ``--workers``/``--scheduler`` options are shared with
+``swsim run`` and ``calibrate`` in :mod:`simulation.execution` (``.executors`` and
+``.driver`` here are that package's modules, kept under their old names).
 Nothing is imported here, so ``swsim`` stays quick to start.
 """
 

@@ -14,7 +14,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
-from ..cliutil import UsageError, positive_int
+from ..execution.choice import add_options, check_options, how, open_executor
 from ..results import RUNS
 
 __all__ = ["add_parser", "main"]
@@ -28,10 +28,7 @@ def add_parser(subparsers: Any) -> None:
                               "sample, run, analyse")
     p.add_argument("experiment", metavar="EXPERIMENT", help="experiment YAML file")
     p.add_argument("--out", type=Path, help="results folder (default: results/<experiment name>)")
-    p.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores; "
-                   "1 runs in this process)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, "
-                   "e.g. tcp://10.0.0.5:8786")
+    add_options(p)  # --workers, --scheduler: the same for every command
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
     p.add_argument("--overwrite", action="store_true", help="replace what --out holds (the old "
                    "folder is removed once the new sweep has started)")
@@ -39,45 +36,6 @@ def add_parser(subparsers: Any) -> None:
                    "number of runs and stop")
     p.add_argument("--trust-model", metavar="PACKAGE.MODULE:FUNCTION", help="import and run this "
                    "plug-in model (exactly the file's model); files alone never import code")
-
-
-def _executor(args: argparse.Namespace) -> Any:
-    from .executors import DaskExecutor, ProcessExecutor, SerialExecutor, usable_cores
-
-    if args.scheduler:
-        try:
-            ex = DaskExecutor(args.scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise UsageError(f"swsim sweep: cannot reach the Dask scheduler at {args.scheduler} "
-                             f"({exc.__class__.__name__}: {exc})") from None
-        _check_workers(ex)
-        return ex
-    workers = args.workers or usable_cores()
-    if workers == 1:
-        return SerialExecutor()
-    note = (lambda text: print(f"note: {text}", file=sys.stderr)) if args.workers else None
-    return ProcessExecutor(workers, note=note)  # capped at the runs to do and the cores
-
-
-def _check_workers(ex: Any) -> None:
-    """Refuse workers without swsim; warn about other versions and Dask's malloc setting."""
-    from importlib import metadata
-
-
-    try:
-        facts = ex.worker_facts()
-    except Exception as exc:  # noqa: BLE001 - whatever the workers raised
-        ex.close()
-        raise UsageError(f"swsim sweep: the Dask workers cannot run swsim ({exc.__class__.__name__}: "
-                         f"{exc}); install this version of swsim on every worker") from None
-    mine = metadata.version("swsim")
-    other = sorted({f["swsim"] for f in facts.values()} - {mine})
-    if other:
-        print(f"warning: Dask workers run swsim {', '.join(other)}, this is {mine}", file=sys.stderr)
-    slow = [w for w, f in facts.items() if f["MALLOC_TRIM_THRESHOLD_"] is not None]
-    if slow:
-        print(f"warning: {len(slow)} Dask worker(s) run with MALLOC_TRIM_THRESHOLD_ set, which can "
-              "slow numpy-heavy runs; see docs/experiments.md", file=sys.stderr)
 
 
 def _summary(result: Any, wall_note: str) -> None:
@@ -108,8 +66,7 @@ def main(args: argparse.Namespace) -> int:
     from .spec import load_experiment
     from .sweep import Sweep
 
-    if args.scheduler and args.workers:
-        raise UsageError("swsim sweep: give --workers or --scheduler, not both")
+    check_options(args, "sweep")
     plan = load_experiment(args.experiment, trust_model=args.trust_model)
     check_name(plan.experiment.name, f"{args.experiment}: name")  # default folder results/<name>
     if args.check:  # counted, never built
@@ -118,7 +75,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     out = args.out or Path("results") / plan.experiment.name
     sweep = Sweep(plan, out, resume=args.resume, overwrite=args.overwrite)  # checks the folder
-    with _executor(args) as executor:
+    with open_executor(args, "sweep") as executor:
         try:
             result = sweep.run(executor)
         except (OSError, TimeoutError, CancelledError) as exc:  # the cluster went away
@@ -129,8 +86,5 @@ def main(args: argparse.Namespace) -> int:
             print(f"interrupted: finished runs are saved in {out}/, continue with --resume",
                   file=sys.stderr)
             raise
-    n = executor.describe()["workers"]
-    how = {"serial": "serially", "processes": f"on {n} local processes",
-           "dask": f"on {n} Dask worker threads"}[executor.kind]
-    _summary(result, f"{result.manifest['wall_seconds']:.1f} s {how}")
+    _summary(result, f"{result.manifest['wall_seconds']:.1f} s {how(executor)}")
     return 1 if len(result.failures) else 0

@@ -1,14 +1,16 @@
 """Sample points with SALib, and the run plan: run ids, replicates and per-run seeds.
 
 Run ``k`` is replicate ``k % replicates`` of sample point ``k // replicates``;
-its seed comes from ``numpy.random.SeedSequence([experiment seed, k])``, so
-every executor (serial, processes, a Dask cluster) runs exactly the same runs.
+its seed comes from ``numpy.random.SeedSequence([experiment seed, k])``
+(:func:`simulation.execution.seeds.run_seed`), so every executor (serial, processes,
+a Dask cluster) runs exactly the same runs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..execution.seeds import run_seed  # the sweep's run seeds (one place for every command)
 from .spec import FAST_M, Experiment
 
 __all__ = ["MORRIS_LEVELS", "design_points", "problem", "run_seed", "sample"]
@@ -56,9 +58,3 @@ def sample(exp: Experiment) -> np.ndarray:
     if exp.method == "fast":
         return fast_sampler.sample(prob, n, M=FAST_M, seed=seed)
     return latin.sample(prob, n, seed=seed)
-
-
-def run_seed(seed: int, run_id: int) -> int:
-    """The seed of one run, in [0, 2**63): keyed by the experiment seed and the run id."""
-    state = np.random.SeedSequence([int(seed), int(run_id)]).generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))

@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from ..execution.driver import drive
+from ..execution.executors import Executor, Result, Run
+from ..execution.seeds import run_seed
 from ..provenance import git_commit, versions
 from ..results import MANIFEST, PLAN, RUNS, SCENARIO, SENSITIVITY, json_text, yaml_text
 from .analysis import analyse, point_means
-from .driver import drive
-from .executors import Executor, Result, Run
-from .sampling import run_seed, sample
+from .sampling import sample
 from .spec import Plan
 from .store import Store, runs_schema
 

@@ -1,0 +1,354 @@
+"""Interchangeable executors for batches of runs: serial, local processes, a Dask cluster.
+
+Every executor runs the same worker function, :func:`run_batch`, which
+never raises for a run: a run that raises is returned as a failure with its
+error. An executor only has to say how to submit a batch, how to wait for
+some to finish and which exceptions mean a lost worker (then the driver in
+:mod:`simulation.execution.driver` retries those runs). ``swsim run``, sweeps
+and calibration all use these executors; :mod:`simulation.execution.choice`
+picks one from the command line.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import select
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures as cf
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+__all__ = [
+    "DASK_WORKER_CONFIG",
+    "DaskExecutor",
+    "Executor",
+    "ProcessExecutor",
+    "Result",
+    "Run",
+    "SerialExecutor",
+    "failed_values",
+    "local_cluster",
+    "one_line",
+    "preserved_environ",
+    "run_batch",
+    "usable_cores",
+    "worker_count",
+    "worker_facts",
+]
+
+#: Dask's default worker environment sets MALLOC_TRIM_THRESHOLD_=65536, which
+#: slowed numpy-heavy tasks ~5x here (docs/experiments.md); drop it for our workers
+DASK_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+ERROR_CHARS = 1000  # longest error message kept per run
+
+
+class Run(NamedTuple):
+    """One model run: id, parameter values by name, seed and replicate.
+
+    The task is called ``fn(params, seed)``, or ``fn(params, seed, replicate=r)`` when
+    ``replicate`` is not 0 (``swsim run`` keys its replicates that way; sweeps, calibration
+    and plug-in models key each run by its seed alone; see :mod:`simulation.execution.seeds`).
+    """
+
+    run_id: int
+    params: dict[str, float]
+    seed: int
+    replicate: int = 0
+
+
+class Result(NamedTuple):
+    """What a run gives back: id, "ok" or "failed", error text (or None), output values.
+
+    With ``outputs=None`` (whole results), ``values`` is what the task returned (None if it
+    failed).
+    """
+
+    run_id: int
+    status: str
+    error: str | None
+    values: Any
+
+
+def failed_values(outputs: tuple[str, ...] | None) -> Any:
+    """The values of a failed run: NaN for each output (None for a whole-result task)."""
+    return None if outputs is None else tuple(math.nan for _ in outputs)
+
+
+def one_line(exc: BaseException) -> str:
+    text = " | ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return f"{exc.__class__.__name__}: {text}"[:ERROR_CHARS]
+
+
+def run_batch(fn: Callable[..., Any], outputs: tuple[str, ...] | None,
+              batch: list[Run]) -> tuple[list[Result], float]:
+    """Run each of ``batch``; return the results and the wall time (seconds).
+
+    ``outputs``: the names whose values (floats, in this order) travel back, or None to
+    send back whatever the task returns (``swsim run``'s monthly records).
+    """
+    t0 = time.perf_counter()
+    results = []
+    for run in batch:
+        try:
+            extra = {"replicate": run.replicate} if run.replicate else {}
+            got = fn(dict(run.params), run.seed, **extra)
+            values = got if outputs is None else tuple(float(got[name]) for name in outputs)
+            results.append(Result(run.run_id, "ok", None, values))
+        except Exception as exc:  # noqa: BLE001 - failures are data
+            results.append(Result(run.run_id, "failed", one_line(exc), failed_values(outputs)))
+    return results, time.perf_counter() - t0
+
+
+def usable_cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def worker_count(asked: int, runs: int) -> tuple[int, str | None]:
+    """Local worker processes worth starting: min(asked, runs to do, usable cores), at least 1.
+
+    Also returns, when that is fewer than asked, a note saying why.
+    """
+    cores = usable_cores()
+    n = max(1, min(asked, runs, cores))
+    if n >= asked:
+        return n, None
+    why = [f"{runs:,} run(s) to do"] * (runs < asked) + [f"{cores} usable core(s)"] * (cores < asked)
+    return n, f"using {n} worker process{'es' * (n > 1)} (asked for {asked}; {', '.join(why)})"
+
+
+def worker_facts() -> dict[str, str | None]:
+    """What a worker runs: swsim's version and MALLOC_TRIM_THRESHOLD_ (read on the worker)."""
+    from importlib import metadata
+
+    return {"swsim": metadata.version("swsim"),
+            "MALLOC_TRIM_THRESHOLD_": os.environ.get("MALLOC_TRIM_THRESHOLD_")}
+
+
+class Executor:
+    """Runs batches in this process, one at a time (``--workers 1``)."""
+
+    kind = "serial"
+    #: a single-run batch that lost its worker is rerun with nothing else in flight
+    isolate_suspects = False
+    #: aim for batches of about this many seconds (cheap models get bigger batches)
+    batch_seconds = 0.5
+
+    def __init__(self) -> None:
+        self.generation = 0  # bumped when a broken pool is replaced
+
+    @property
+    def slots(self) -> int:
+        """How many batches run at once."""
+        return 1
+
+    def submit(self, fn: Callable, outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
+        fut: cf.Future = cf.Future()
+        fut.set_result(run_batch(fn, outputs, batch))
+        return fut
+
+    def wait(self, pending: Iterable[Any], timeout: float) -> set:
+        """Some finished futures of ``pending`` (possibly none after ``timeout`` seconds)."""
+        done, _ = cf.wait(list(pending), timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return done
+
+    def is_lost(self, exc: BaseException) -> bool:
+        """Whether ``exc`` from a future means its worker died."""
+        return False
+
+    def recover(self) -> None:
+        """Make the executor usable again after a lost worker."""
+
+    def prepare(self, runs: int) -> None:
+        """Called before ``runs`` runs are submitted (local processes size their pool)."""
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "workers": self.slots}
+
+    def close(self) -> None:
+        """Stop (cancel what has not started, never the user's cluster)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+SerialExecutor = Executor
+
+
+def _exit_with(pid: int) -> None:
+    """Worker initializer: end this worker when the coordinator ``pid`` ends, even by kill -9.
+
+    (Pool workers otherwise wait for work forever once their coordinator is gone.)
+    """
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+            select.select([fd], [], [])  # readable when the process has ended
+        except (AttributeError, OSError):  # no pidfd here: poll once a second
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    continue
+        os._exit(1)
+
+    threading.Thread(target=watch, name="swsim-coordinator-watch", daemon=True).start()
+
+
+class ProcessExecutor(Executor):
+    """Local worker processes (``concurrent.futures.ProcessPoolExecutor``)."""
+
+    kind = "processes"
+    isolate_suspects = True
+
+    def __init__(self, workers: int | None = None,
+                 note: Callable[[str], None] | None = None) -> None:
+        """``workers`` asked for (default: every usable core); ``note`` hears when fewer are used."""
+        super().__init__()
+        self.asked = workers or usable_cores()
+        self.workers = worker_count(self.asked, self.asked)[0]  # cores; runs in prepare()
+        self._note, self._used = note, False
+        methods = multiprocessing.get_all_start_methods()
+        # forkserver: workers start clean, never forked from a threaded parent
+        self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        self._pool = self._new_pool()
+
+    def prepare(self, runs: int) -> None:
+        """Use min(asked, runs, usable cores) processes (they start on demand, so resizing an
+        unused pool is free); a pool already used is only ever grown."""
+        n, why = worker_count(self.asked, runs)
+        if why and self._note and not self._used:
+            self._note(why)
+            self._note = None  # say it once
+        if n != self.workers and (n > self.workers or not self._used):
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self.workers, self._pool = n, self._new_pool()
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
+                                      initializer=_exit_with, initargs=(os.getpid(),))
+
+    @property
+    def slots(self) -> int:
+        return self.workers
+
+    def submit(self, fn: Callable, outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
+        self._used = True
+        try:
+            return self._pool.submit(run_batch, fn, outputs, batch)
+        except BrokenProcessPool as exc:  # broke since the last check: report it as a lost future
+            fut: cf.Future = cf.Future()
+            fut.set_exception(exc)
+            return fut
+
+    def is_lost(self, exc: BaseException) -> bool:
+        return isinstance(exc, BrokenProcessPool)
+
+    def recover(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+        self.generation += 1
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(Executor):
+    """An existing Dask distributed cluster, reached through its scheduler address."""
+
+    kind = "dask"
+    batch_seconds = 2.0  # each task costs the scheduler ~1 ms; keep them well above that
+
+    def __init__(self, address: str, timeout: float = 10.0) -> None:
+        super().__init__()
+        from distributed import Client
+        from distributed.comm import parse_address
+        from distributed.comm.registry import backends
+
+        scheme, where = parse_address(address)
+        if scheme not in backends or not where:
+            raise ValueError(f"expected an address such as tcp://host:8786, got {address!r}")
+        with preserved_environ():
+            self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+        self.address = address
+        self._slots, self._checked = 1, -math.inf
+
+    @property
+    def slots(self) -> int:
+        if time.monotonic() - self._checked > 10:  # the cluster may grow or shrink
+            self._slots = max(1, sum(self.client.nthreads().values()))
+            self._checked = time.monotonic()
+        return self._slots
+
+    def worker_facts(self) -> dict[str, dict[str, str | None]]:
+        """:func:`worker_facts` of every worker, by address (raises if they cannot import swsim)."""
+        return self.client.run(worker_facts)
+
+    def submit(self, fn: Callable, outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
+        return self.client.submit(run_batch, fn, outputs, batch, pure=False)
+
+    def wait(self, pending: Iterable[Any], timeout: float) -> set:
+        from distributed import wait
+
+        try:
+            with self.client.as_current():
+                return set(wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED").done)
+        except TimeoutError:
+            return set()
+
+    def is_lost(self, exc: BaseException) -> bool:
+        from distributed import KilledWorker
+
+        return isinstance(exc, KilledWorker)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "workers": self.slots, "scheduler": self.address}
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@contextmanager
+def preserved_environ() -> Iterator[None]:
+    """Undo changes to ``os.environ`` (Dask's nanny writes its worker settings into it)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for key in set(os.environ) - set(saved):
+            del os.environ[key]
+        for key, value in saved.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+
+
+@contextmanager
+def local_cluster(workers: int = 2, malloc_trim: bool = False) -> Iterator[str]:
+    """A Dask LocalCluster of ``workers`` one-thread processes; yields its scheduler address.
+
+    With ``malloc_trim=False`` (the default) workers do not get Dask's
+    ``MALLOC_TRIM_THRESHOLD_=65536``; this process's environment is restored.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    config = {} if malloc_trim else DASK_WORKER_CONFIG
+    with preserved_environ(), dask.config.set(config):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    try:
+        yield cluster.scheduler_address
+    finally:
+        with preserved_environ():
+            cluster.close()

@@ -1,0 +1,191 @@
+"""One way to run the model: swsim run, sweeps and calibration share one run function,
+one seeding module and one choice of executor (issue 13, part 3)."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from simulation.execution import executors
+from simulation.execution.model_run import output_value, simulate
+from simulation.execution.seeds import replicate_key, run_seed, trial_seed
+from simulation.experiments.evaluate import evaluate
+from simulation.runner import ReplicateError, run, run_replicate
+
+ROOT = Path(__file__).resolve().parent.parent
+SHORT = ("--set", "months=18")  # the small city for a year and a half
+
+
+def _run(cli, out: Path, *extra: str) -> bytes:
+    status, _, err = cli("run", "small_city", *SHORT, "--replicates", "3", "--seed", "5",
+                         "--out", out, "--quiet", *extra)
+    assert status == 0, err
+    return (out / "timeseries.csv").read_bytes()
+
+
+def test_run_replicates_in_parallel_give_the_serial_bytes(cli, tmp_path):
+    serial = _run(cli, tmp_path / "serial")
+    assert _run(cli, tmp_path / "procs", "--workers", "2") == serial
+    assert (tmp_path / "procs" / "summary.csv").read_bytes() == (
+        tmp_path / "serial" / "summary.csv").read_bytes()
+    import json
+
+    manifest = json.loads((tmp_path / "procs" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["executor"]["kind"] == "processes"
+    assert json.loads((tmp_path / "serial" / "manifest.json").read_text())["executor"] == {
+        "kind": "serial", "workers": 1}
+
+
+def test_run_on_a_dask_cluster_gives_the_serial_bytes(cli, tmp_path):
+    from simulation.execution.executors import local_cluster
+
+    serial = _run(cli, tmp_path / "serial")
+    before = dict(os.environ)
+    with local_cluster(2) as address:
+        assert _run(cli, tmp_path / "dask", "--scheduler", address) == serial
+    assert dict(os.environ) == before
+
+
+def test_run_keeps_its_seeding(small):
+    """swsim run's replicate r is SocialWorkModel(scenario, seed=seed, replicate=r)."""
+    from simulation.model import SocialWorkModel
+
+    sc = small.model_copy(update={"months": 6})
+    model = SocialWorkModel(sc, seed=9, replicate=2)
+    model.run()
+    frame = run_replicate(sc, 9, 2)
+    assert frame["certified_total"].tolist() == [r["certified_total"] for r in model.records]
+    assert replicate_key(9, 2) == (9, 2)
+    assert run(sc, seed=9, replicates=3).timeseries.query("replicate == 2").reset_index(
+        drop=True).equals(frame)
+
+
+def test_sweep_and_calibration_seeds_unchanged():
+    """The documented sweep, discovery and calibration figures depend on these keys."""
+    assert run_seed(20221, 0) == 8077724689851133399
+    assert run_seed(7, 123) == 310515619614408894
+    assert trial_seed(3, 0, 0) == 6233904063939786893
+    assert trial_seed(3, -1, 2) == 5104686863285727774  # the best parameters' runs
+
+
+def test_calibration_targets_are_outputs_like_any_other(small):
+    sc = small.model_copy(update={"months": 30})
+    params = {"workforce.attrition_rate": 0.2}
+    records = simulate(params, 4, sc)
+    got = evaluate(params, 4, sc, ["exam_registrations@2023", "certified_total@2023-06",
+                                   "certified_total"])
+    months = [r["exam_registrations"] for r in records if r["date"].startswith("2023-")]
+    assert len(months) == 12 and got["exam_registrations@2023"] == sum(months)
+    assert got["certified_total"] == records[-1]["certified_total"]
+    from simulation.calibration.objective import simulate as calibration_simulate
+
+    class T:  # a target as calibration gives it: only its label is read
+        def __init__(self, label: str):
+            self.label = label
+
+    assert calibration_simulate(params, 4, sc, (T("exam_registrations@2023"),)) == {
+        "exam_registrations@2023": got["exam_registrations@2023"]}
+    with pytest.raises(KeyError, match="not wholly inside"):
+        output_value(records, "exam_registrations@2021")  # only step 0 is dated 2021
+
+
+def test_one_place_builds_the_model():
+    """In the package, only execution/model_run.py calls SocialWorkModel(...)."""
+    found = []
+    for path in (ROOT / "simulation").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
+                    node.func, "attr", None)) == "SocialWorkModel":
+                found.append(path.relative_to(ROOT / "simulation").as_posix())
+    assert found == ["execution/model_run.py"]
+
+
+def test_failed_replicate_is_one_error_line(cli, tmp_path, monkeypatch):
+    from simulation import runner
+
+    def boom(params, seed, scenario, replicate=0):
+        raise ValueError("no such thing")
+
+    monkeypatch.setattr(runner, "simulate", boom)
+    with pytest.raises(ReplicateError, match="replicate 0 failed: ValueError: no such thing"):
+        run("small_city")
+    status, _, err = cli("run", "small_city", "--out", tmp_path / "x")
+    assert status == 1 and err.startswith("error: small_city: replicate 0 failed")
+    assert not (tmp_path / "x").exists()
+
+
+# ---- one choice of executor for every command ---------------------------------------------
+
+def _calibration(tmp_path: Path) -> Path:
+    path = tmp_path / "cal.yaml"
+    path.write_text("name: cal\nscenario: small_city\nparameters:\n"
+                    "  workforce.attrition_rate: [0.05, 0.3]\n"
+                    "targets:\n  - {metric: social_workers_total, date: 2023-06, value: 1500}\n"
+                    "trials: 2\nbatch: 2\n", encoding="utf-8")
+    return path
+
+
+def _args(command: str, tmp_path: Path) -> list:
+    if command == "run":
+        return ["run", "small_city", "--out", tmp_path / "o"]
+    if command == "sweep":
+        return ["sweep", ROOT / "experiments" / "smoke.yaml", "--out", tmp_path / "o"]
+    return ["calibrate", _calibration(tmp_path), "--out", tmp_path / "o"]
+
+
+class _NoSwsimWorkers:
+    """A Dask cluster whose workers cannot import swsim."""
+
+    kind = "dask"
+    closed = False
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def worker_facts(self):
+        raise ModuleNotFoundError("No module named 'simulation'")
+
+    def close(self) -> None:
+        _NoSwsimWorkers.closed = True
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])
+def test_every_command_checks_dask_workers(cli, tmp_path, monkeypatch, command):
+    monkeypatch.setattr(executors, "DaskExecutor", _NoSwsimWorkers)
+    _NoSwsimWorkers.closed = False
+    status, _, err = cli(*_args(command, tmp_path), "--scheduler", "tcp://127.0.0.1:8786")
+    assert status == 2
+    assert err.startswith(f"error: swsim {command}: the Dask workers cannot run swsim")
+    assert _NoSwsimWorkers.closed and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])
+def test_every_command_refuses_workers_with_scheduler(cli, tmp_path, command):
+    status, _, err = cli(*_args(command, tmp_path), "--workers", "2", "--scheduler", "tcp://x:1")
+    assert status == 2
+    assert err == f"error: swsim {command}: give --workers or --scheduler, not both\n"
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])
+def test_every_command_notes_the_worker_cap(cli, tmp_path, monkeypatch, command):
+    """Asked for more workers than runs or cores: the same note from every command."""
+    seen = []
+
+    class Pool:  # records what the command asked for instead of starting processes
+        kind = "processes"
+
+        def __init__(self, workers, note=None):
+            seen.append((workers, note is not None))
+            raise KeyboardInterrupt  # stop before anything runs
+
+    monkeypatch.setattr(executors, "ProcessExecutor", Pool)
+    status, _, _ = cli(*_args(command, tmp_path), "--workers", "64")
+    assert status == 130 and seen == [(64, True)]
+
+
+def test_worker_count_note():
+    n, note = executors.worker_count(1000, 3)
+    assert n <= 3 and note.startswith("using ") and "asked for 1000" in note
