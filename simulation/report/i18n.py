@@ -140,6 +140,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # indicator statuses and notes (the targets themselves come from the scenario)
     "met": ("met", "已达标"), "not_met": ("not met", "未达标"),
     "no_data": ("no such metric in these results", "结果中没有该指标"),
+    "target_name": ("Indicator", "目标名称"),
     "every_month": ("every month (judged at the end)", "每月(以期末判断)"),
     "no_targets": ("This scenario declares no policy targets (a targets: section in its scenario "
                    "file), so none is judged.",

@@ -142,7 +142,7 @@ def _indicator_section(run: RunFolder, lang: str) -> tuple[str, str, str]:
                      ind.deadline or tr("every_month", lang), fmt(ind.at_deadline, unit, lang),
                      fmt(ind.final, unit, lang), status, first, ind.source])
         classes.append(ind.status)
-    headers = [tr(k, lang) for k in ("indicator", "metric", "target", "deadline", "at_deadline",
+    headers = [tr(k, lang) for k in ("target_name", "metric", "target", "deadline", "at_deadline",
                                      "final", "status", "first_met", "source")]
     table = html.table(headers, rows, numeric=(2, 4, 5), row_classes=classes,
                        cell_classes={3: "nowrap", 6: "status", 7: "nowrap"})
