@@ -2,7 +2,7 @@
 
 ``swsim calibrate CALIBRATION.yaml`` (:mod:`simulation.calibration.cli`);
 from Python, :func:`load_calibration` then :func:`calibrate` with an
-executor from :mod:`simulation.experiments.executors`.
+executor from :mod:`simulation.execution.executors`.
 """
 
 from .runner import CalibrationResult, calibrate
