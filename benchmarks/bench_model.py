@@ -70,7 +70,8 @@ model.run()
 t_run = time.perf_counter() - t2
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"import": t_import, "init": t_init, "run": t_run, "peak_mb": peak_kb / 1024,
-                  "agents": int(model.workers.view("alive").sum()) + len(model.units), "workers": int(model.workers.n),
+                  "agents": int(model.workers.view("alive").sum()) + len(model.units),
+                  "workers": int(model.workers.n),
                   "units": len(model.units), "communities": int(model.places.n_communities),
                   "timers": timers}))
 """
