@@ -262,6 +262,7 @@ BAD = [
     ({"scenario": "atlantis"}, "scenario: scenario file not found"),
     ({"outputs": ["certified_totl"]}, "did you mean 'certified_total'"),
     ({"outputs": ["certified_total@2040-01"]}, "is not simulated"),
+    ({"outputs": ["exam_passes@2021"]}, "year 2021 is not wholly simulated"),
     ({"outputs": []}, "outputs: List should have at least 1 item"),
     ({"seed": -1}, "seed: Input should be greater than or equal to 0"),
 ]
@@ -329,3 +330,20 @@ def test_shipped_experiments_validate(cli, path):
     assert plan.experiment.name == path.stem
     status, out, _ = cli("sweep", path, "--check")
     assert status == 0 and out.startswith("ok:")
+
+
+def test_year_total_outputs_sum_the_years_months(cli, tmp_path):
+    """``metric@YYYY`` in a sweep is the total of that year's twelve months of the run."""
+    exp = write_experiment(tmp_path / "year.yaml", **{**GOOD, "method": "lhs", "samples": 2,
+                                                      "outputs": ["exam_passes@2023"]})
+    status, _, err = cli("sweep", exp, "--out", tmp_path / "out", "--workers", "1")
+    assert status == 0, err
+    runs = table(tmp_path / "out").to_pandas()
+    from simulation.execution.model_run import simulate
+    from simulation.params import load_scenario
+
+    row = runs.iloc[0]
+    params = {"workforce.attrition_rate": row["workforce.attrition_rate"]}
+    records = simulate(params, int(row["seed"]), load_scenario("small_city"))
+    total = sum(r["exam_passes"] for r in records if str(r["date"]).startswith("2023-"))
+    assert row["exam_passes@2023"] == total > 0

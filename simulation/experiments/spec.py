@@ -69,7 +69,8 @@ class Experiment(BaseModel):
     seed: int = Field(0, ge=0, le=2**63 - 1, description="experiment seed")
     parameters: dict[str, tuple[float, float]] = Field(
         min_length=1, description="dotted parameter path -> [low, high]")
-    outputs: list[str] = Field(min_length=1, description="metric names, or metric@YYYY-MM")
+    outputs: list[str] = Field(min_length=1, description="metric names, metric@YYYY-MM (that "
+                               "month) or metric@YYYY (the total of that year's twelve months)")
 
 
 @dataclass(frozen=True)
@@ -209,15 +210,21 @@ def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
 
     known = set(metric_names())
     months = {month_label(base.start, k - 1) for k in range(base.months + 1)}
+    stepped = [month_label(base.start, k) for k in range(base.months)]  # steps 1..months
     for i, name in enumerate(exp.outputs):
         metric, _, month = name.partition("@")
         if metric not in known:
             close = difflib.get_close_matches(metric, sorted(known), n=1)
             check.fail(f"outputs.{i}", f"unknown metric {metric!r}"
                        + (f"; did you mean {close[0]!r}?" if close else ""))
-        if "@" in name and month not in months:
+        if "@" in name and len(month) == 4 and month.isdigit():  # a year's total
+            if sum(m.startswith(f"{month}-") for m in stepped) != 12:
+                check.fail(f"outputs.{i}", f"year {month} is not wholly simulated (months "
+                           f"{month_label(base.start, 0)} to {month_label(base.start, base.months - 1)})")
+        elif "@" in name and month not in months:
             check.fail(f"outputs.{i}", f"month {month!r} is not simulated (YYYY-MM from "
-                       f"{month_label(base.start, -1)} to {month_label(base.start, base.months - 1)})")
+                       f"{month_label(base.start, -1)} to {month_label(base.start, base.months - 1)}, "
+                       "or YYYY for a year's total)")
 
 
 def _base_scenario(exp: Experiment, file: Path, check: FileCheck) -> Scenario:
