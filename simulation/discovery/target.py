@@ -1,7 +1,7 @@
 """Targets for scenario discovery: ``"metric@YYYY-MM >= value"`` parsed and applied.
 
 The left side names one output column of the sweep: ``metric@YYYY-MM`` (that
-month) or a bare ``metric`` (its final value); the operator is one of
+month), ``metric@YYYY`` (that year's total) or a bare ``metric`` (its final value); the operator is one of
 ``>=``, ``>``, ``<=``, ``<``; the right side is a number in the metric's unit.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["OPERATORS", "Target", "TargetError", "from_policy", "parse_target"]
 
 OPERATORS: dict[str, Callable] = {">=": operator.ge, ">": operator.gt, "<=": operator.le,
                                   "<": operator.lt}
-_PATTERN = re.compile(r"^\s*(?P<output>[A-Za-z_][A-Za-z0-9_.]*(@\d{4}-\d{2})?)\s*"
+_PATTERN = re.compile(r"^\s*(?P<output>[A-Za-z_][A-Za-z0-9_.]*(@\d{4}(-\d{2})?)?)\s*"
                       r"(?P<op>>=|<=|>|<)\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
 
 
