@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from simulation.experiments.executors import (
+from simulation.execution.executors import (
     DaskExecutor,
     Executor,
     ProcessExecutor,

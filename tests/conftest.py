@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,28 @@ def cli(capsys):
         return status, out, err
 
     return call
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes): to show nothing was touched."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def refused(result: tuple[int, str, str], names: str) -> None:
+    """Exit 2 with one ``error:`` line that names ``names`` (a file, folder or phrase)."""
+    status, _, err = result
+    lines = err.strip().splitlines()
+    assert status == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
+    assert names in lines[0] and "Traceback" not in err, err
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[Path]:
+    """A new folder nobody but root may write in, for as long as the block runs."""
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)

@@ -18,7 +18,7 @@ import yaml
 from simulation.calibration import calibrate, load_calibration
 from simulation.calibration.objective import simulate
 from simulation.cli import main
-from simulation.experiments.executors import ProcessExecutor, SerialExecutor
+from simulation.execution.executors import ProcessExecutor, SerialExecutor
 from simulation.params import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from conftest import read_only, refused
 
 import simulation.runner as runner_module
 
@@ -102,11 +103,5 @@ def test_interrupted_write_keeps_the_earlier_folder(project, cli, monkeypatch):
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
 def test_unwritable_destination_is_refused_before_running(project, cli):
-    locked = project / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        status, _, err = cli("run", "tiny.yaml", "--out", locked / "x")
-    finally:
-        locked.chmod(0o755)
-    assert status == 2 and "permission denied" in err
+    with read_only(project / "locked") as locked:
+        refused(cli("run", "tiny.yaml", "--out", locked / "x"), "permission denied")

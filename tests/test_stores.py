@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from conftest import refused, snapshot
 
 from simulation import provenance
 
@@ -21,20 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ISHIGAMI = {"name": "tiny", "method": "sobol", "samples": 8, "seed": 3,
             "model": "simulation.experiments.examples:ishigami",
             "parameters": {f"x{i}": [-3.0, 3.0] for i in (1, 2, 3)}, "outputs": ["y"]}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative path -> bytes)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def refused(result: tuple[int, str, str], names: str) -> None:
-    """Exit 2 with one ``error:`` line that names ``names`` (a file or folder)."""
-    status, out, err = result
-    lines = err.strip().splitlines()
-    assert status == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
-    assert names in lines[0] and "Traceback" not in err, err
 
 
 def truncate(path: Path, keep: float = 0.5) -> None:

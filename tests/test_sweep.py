@@ -19,8 +19,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from simulation.execution.executors import local_cluster, preserved_environ
 from simulation.experiments.examples import ishigami, ishigami_indices
-from simulation.experiments.executors import local_cluster, preserved_environ
 from simulation.experiments.spec import load_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +164,7 @@ def test_resume_after_kill_equals_uninterrupted_sweep(cli, tmp_path):
     exp = write_experiment(tmp_path / "k.yaml", samples=1024, **{**ISHIGAMI, "model": "test_sweep:killed"})
     code = ("import sys; from simulation.experiments.spec import load_experiment; "
             "from simulation.experiments.sweep import Sweep; "
-            "from simulation.experiments.executors import SerialExecutor; "
+            "from simulation.execution.executors import SerialExecutor; "
             "plan = load_experiment(sys.argv[1], trust_model='test_sweep:killed'); "
             "Sweep(plan, sys.argv[2], flush_rows=50).run(SerialExecutor())")
     env = {**os.environ, "SWSIM_TEST_KILL_AT": "2500",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import read_only, refused, snapshot
 
 from simulation import results as results_module
 
@@ -25,18 +26,6 @@ CALIBRATION = {
     "parameters": {"workforce.attrition_rate": [0.05, 0.3]},
     "targets": [{"metric": "social_workers_total", "date": "2022-03", "value": 1500}],
     "replicates": 1, "trials": 2, "batch": 2, "best_replicates": 1}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def one_line(result: tuple[int, str, str], needle: str) -> None:
-    status, _, err = result
-    lines = err.strip().splitlines()
-    assert status == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
-    assert needle in lines[0], err
 
 
 def hidden(parent: Path) -> list[str]:
@@ -69,7 +58,7 @@ def test_sweep_refuses_a_run_folder(cli, exp, run_folder, tmp_path, resume):
     out = tmp_path / "run"
     shutil.copytree(run_folder, out)
     before = snapshot(out)
-    one_line(cli("sweep", exp, "--out", out, "--workers", "1", *(["--resume"] if resume else [])),
+    refused(cli("sweep", exp, "--out", out, "--workers", "1", *(["--resume"] if resume else [])),
              "run result")
     assert snapshot(out) == before
 
@@ -78,7 +67,7 @@ def test_sweep_refuses_other_files_then_overwrites(cli, exp, tmp_path):
     out = tmp_path / "o"
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    one_line(cli("sweep", exp, "--out", out, "--workers", "1"), "--overwrite")
+    refused(cli("sweep", exp, "--out", out, "--workers", "1"), "--overwrite")
     assert (out / "notes.txt").read_text() == "mine"
     assert cli("sweep", exp, "--out", out, "--workers", "1", "--overwrite")[0] == 0
     assert not (out / "notes.txt").exists() and (out / "manifest.json").exists()
@@ -89,8 +78,8 @@ def test_sweep_over_a_finished_sweep_needs_resume_or_overwrite(cli, exp, tmp_pat
     out = tmp_path / "o"
     assert cli("sweep", exp, "--out", out, "--workers", "1")[0] == 0
     before = snapshot(out)
-    one_line(cli("sweep", exp, "--out", out, "--workers", "1"), "--resume")
-    one_line(cli("sweep", exp, "--out", out, "--resume", "--overwrite"), "not both")
+    refused(cli("sweep", exp, "--out", out, "--workers", "1"), "--resume")
+    refused(cli("sweep", exp, "--out", out, "--resume", "--overwrite"), "not both")
     assert snapshot(out) == before
     assert cli("sweep", exp, "--out", out, "--workers", "1", "--overwrite")[0] == 0
     assert (out / "runs.parquet").read_bytes() == before["runs.parquet"]  # same seed, same runs
@@ -112,20 +101,15 @@ def test_failed_overwrite_start_leaves_the_old_folder(cli, exp, tmp_path, monkey
 
 def test_sweep_out_that_is_a_file(cli, exp, tmp_path):
     (tmp_path / "f").write_text("x")
-    one_line(cli("sweep", exp, "--out", tmp_path / "f", "--workers", "1"), "not a folder")
-    one_line(cli("sweep", exp, "--out", tmp_path / "f" / "sub", "--workers", "1"),
+    refused(cli("sweep", exp, "--out", tmp_path / "f", "--workers", "1"), "not a folder")
+    refused(cli("sweep", exp, "--out", tmp_path / "f" / "sub", "--workers", "1"),
              "not a folder")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
 def test_sweep_into_a_read_only_folder(cli, exp, tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o555)
-    try:
-        one_line(cli("sweep", exp, "--out", ro / "o", "--workers", "1"), "permission denied")
-    finally:
-        ro.chmod(0o755)
+    with read_only(tmp_path / "ro") as ro:
+        refused(cli("sweep", exp, "--out", ro / "o", "--workers", "1"), "permission denied")
 
 
 @pytest.mark.parametrize("name", ["..", ".hidden", "a/b"])
@@ -150,10 +134,10 @@ def test_calibrate_refuses_a_run_folder_and_unsafe_names(cli, run_folder, tmp_pa
     out = tmp_path / "run"
     shutil.copytree(run_folder, out)
     before = snapshot(out)
-    one_line(cli("calibrate", _calibration(tmp_path), "--out", out, "--workers", "1"), "run result")
+    refused(cli("calibrate", _calibration(tmp_path), "--out", out, "--workers", "1"), "run result")
     assert snapshot(out) == before
     monkeypatch.chdir(tmp_path)
-    one_line(cli("calibrate", _calibration(tmp_path, name=".."), "--workers", "1"),
+    refused(cli("calibrate", _calibration(tmp_path, name=".."), "--workers", "1"),
              "cannot be a folder name")
     assert not (tmp_path / "results").exists()
 
@@ -163,28 +147,23 @@ def test_calibrate_overwrite_replaces_and_names_its_kind(cli, tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     path = _calibration(tmp_path)
-    one_line(cli("calibrate", path, "--out", out, "--workers", "1"), "--overwrite")
+    refused(cli("calibrate", path, "--out", out, "--workers", "1"), "--overwrite")
     status, _, err = cli("calibrate", path, "--out", out, "--workers", "1", "--overwrite")
     assert status == 0, err
     assert not (out / "notes.txt").exists() and hidden(tmp_path) == []
     assert json.loads((out / "manifest.json").read_text())["kind"] == "calibration"
-    one_line(cli("calibrate", path, "--out", out, "--workers", "1"), "--resume")
+    refused(cli("calibrate", path, "--out", out, "--workers", "1"), "--resume")
 
 
 # ---- swsim report --out -----------------------------------------------------------------------
 
 def test_report_out_that_is_a_file_is_refused_before_building(cli, run_folder, tmp_path):
     (tmp_path / "f").write_text("x")
-    one_line(cli("report", run_folder, "--out", tmp_path / "f"), "not a folder")
+    refused(cli("report", run_folder, "--out", tmp_path / "f"), "not a folder")
     assert (tmp_path / "f").read_text() == "x"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
 def test_report_out_unwritable_is_refused(cli, run_folder, tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o555)
-    try:
-        one_line(cli("report", run_folder, "--out", ro), "permission denied")
-    finally:
-        ro.chmod(0o755)
+    with read_only(tmp_path / "ro") as ro:
+        refused(cli("report", run_folder, "--out", ro), "permission denied")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from simulation.experiments import executors
+from simulation.execution import executors
 from simulation.experiments.sampling import design_points, problem, sample
 from simulation.experiments.spec import MAX_RUNS, Experiment
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..io import write_atomic
+from ..results import write_atomic
 from .schema import Scenario, describe_parameters
 
 __all__ = ["markdown_table", "update_file"]

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..io import check_name
+from ..results import check_name
 
 __all__ = [
     "GROUPS",
