@@ -61,7 +61,7 @@ class SocialWorkModel(mesa.Model):
         self.ledger = Ledger()
         self.records: list[dict[str, float | int | str]] = []
         self.tiers = TierTable.from_scenario(scenario)
-        self.salary: FloatArray = salary_by_level(scenario)  # yuan/month by Level
+        self.salary: FloatArray = salary_by_level(scenario)  # yuan/month by Level, indexed yearly
 
         # the world and its agent sets (one row per agent; docs/ODD.md, section 2)
         self.places: Places = build_places(scenario)
@@ -90,6 +90,13 @@ class SocialWorkModel(mesa.Model):
     def year_month(self) -> tuple[int, int]:
         y, m = self.date.split("-")
         return int(y), int(m)
+
+    @property
+    def post_cost(self) -> FloatArray:
+        """What a salaried post costs its employer a month by level, yuan: the salary plus
+        employer social insurance (seed 001 requires it for station staff)."""
+        cost: FloatArray = self.salary * (1.0 + self.params.funding.social_insurance_share)
+        return cost
 
     def add_workers(self, n: int, **columns: NDArray[Any] | float | int) -> IntArray:
         """Append ``n`` people to the worker table, each with its own rank key."""

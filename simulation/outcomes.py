@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .params import GROUPS, LEVELS, SERVICE_TYPES, SOURCES
+from .params.schema import REGISTRANT_GROUPS
 from .processes import funding
 from .processes.duties import DUTIES
 from .processes.funding import COST_ITEMS
@@ -94,6 +95,24 @@ def _cw_certified_share(s: Snapshot) -> float:
     return _share((cw & (w.view("level") >= Level.ASSISTANT)).sum(), cw.sum())
 
 
+def _qualified_share(pool: str) -> Callable[[Snapshot], float]:
+    """Share of a pool holding the national certificate or a social-work degree (the
+    seed-002 target's reading)."""
+    def f(s: Snapshot) -> float:
+        w = s.m.workers
+        members = s.alive & w.view(pool)
+        qualified = (w.view("level") >= Level.ASSISTANT) | w.view("degree")
+        return _share((members & qualified).sum(), members.sum())
+    return f
+
+
+def _registrations(group: int) -> Callable[[Snapshot], float]:
+    def f(s: Snapshot) -> float:
+        by_group = s.m.flows.registrations_by_group
+        return 0.0 if by_group is None else float(by_group[group])
+    return f
+
+
 def _duties(duty: str | None) -> Callable[[Snapshot], float]:
     """Share of operating stations meeting one duty (or all of them)."""
     def f(s: Snapshot) -> float:
@@ -160,8 +179,13 @@ DUTY_EN = {"casework": "casework cases", "supervision": "supervision hours",
 EMPLOYER_EN = {"purchase": "purchase of services", "reassigned": "reassigned community workers",
                "recruited": "public recruitment", "social_org": "social organisations",
                "community": "community workers", "other": "other employers"}
-ITEM_EN = {"salaries": "salaries", "operating": "operating costs", "training": "training",
-           "projects": "projects", "volume": "payment by service volume"}
+ITEM_EN = {"salaries": "salaries and social insurance", "operating": "operating costs",
+           "training": "training", "projects": "projects", "volume": "payment by service volume",
+           "incentives": "exam incentives (bonuses, allowances)"}
+REGISTRANT_EN = {"community_workers": "community workers", "grid_workers": "grid workers",
+                 "workforce": "social-work workforce", "outside": "outside (students, others)"}
+REGISTRANT_ZH = {"community_workers": "社区工作者", "grid_workers": "网格员", "workforce": "社工人才",
+                 "outside": "其他(学生等)"}
 TYPE_EN = {"casework": "casework", "group": "group and community work", "support": "simple support"}
 GROUP_EN = {"assistance": "assistance recipients", "elderly": "elderly", "disabled": "disabled",
             "children": "children", "others": "other residents"}
@@ -169,8 +193,8 @@ TYPE_ZH = {"casework": "个案工作", "group": "小组与社区工作", "suppor
 DUTY_ZH = {"casework": "个案工作", "supervision": "专业督导", "ce_hours": "继续教育"}
 EMPLOYER_ZH = {"purchase": "政府购买服务", "reassigned": "社区工作者调剂", "recruited": "公开招聘",
                "social_org": "社会组织", "community": "社区", "other": "其他"}
-ITEM_ZH = {"salaries": "人员薪酬", "operating": "运营", "training": "培训", "projects": "项目",
-           "volume": "按服务量补贴"}
+ITEM_ZH = {"salaries": "人员薪酬与社保", "operating": "运营", "training": "培训", "projects": "项目",
+           "volume": "按服务量补贴", "incentives": "报考激励"}
 GROUP_ZH = {"assistance": "社会救助对象", "elderly": "老年人", "disabled": "残疾人", "children": "儿童",
             "others": "其他居民"}
 
@@ -189,6 +213,8 @@ METRICS: list[Metric] = [
          (lambda k: lambda s: int(s.level_counts[k]))(Level[lv.upper()])) for lv in LEVELS],
     _m("community_worker_certified_share", "Community workers certified", "社区工作者持证比例",
        "share", _cw_certified_share, key=True),
+    _m("community_worker_qualified_share", "Community workers qualified (certificate or degree)",
+       "社区工作者持证或具社工专业学历比例", "share", _qualified_share("community_worker"), key=True),
     _m("exam_registrations", "Exam registrations", "报考人数", "people/month",
        lambda s: s.m.flows.registrations),
     _m("exam_passes", "Certificates granted", "取证人数", "people/month",
@@ -250,6 +276,16 @@ METRICS: list[Metric] = [
        lambda s: len(s.m.projects.end)),
     _m("project_beneficiaries", "Project beneficiaries (cumulative)", "项目受益人数(累计)", "people",
        lambda s: s.m.projects.beneficiaries),
+    _m("grid_workers", "Grid workers", "网格员", "people",
+       lambda s: int((s.alive & s.m.workers.view("grid_worker")).sum())),
+    _m("grid_worker_qualified_share", "Grid workers qualified (certificate or degree)",
+       "网格员持证或具社工专业学历比例", "share", _qualified_share("grid_worker")),
+    *[_m(f"exam_registrations.{g}", f"Exam registrations: {REGISTRANT_EN[g]}",
+         f"报考人数:{REGISTRANT_ZH[g]}", "people/month", _registrations(i))
+      for i, g in enumerate(REGISTRANT_GROUPS)],
+    _m("salary_index", "Salary index (first year = 1)", "薪酬指数(首年=1)", "1",
+       lambda s: float(s.m.salary[0] / max(s.m.params.funding.salary_none, 1e-9))
+       if s.m.params.funding.salary_none > 0 else float("nan")),
     *[_m(f"served_by_type.{t}", f"Served: {TYPE_EN[t]}", f"已服务:{TYPE_ZH[t]}", "hours/month",
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],

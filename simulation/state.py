@@ -140,11 +140,12 @@ class TierTable:
                    salaried=np.isin(np.arange(len(Tier)), STATION_TIERS))
 
 
-def salary_by_level(sc: Scenario) -> FloatArray:
-    """Monthly salary (yuan) by :class:`Level`."""
+def salary_by_level(sc: Scenario, years: int = 0) -> FloatArray:
+    """Monthly salary (yuan) by :class:`Level`, ``years`` after the start year (indexed
+    yearly by ``funding.wage_growth``)."""
     f = sc.funding
     return np.array([f.salary_none, f.salary_staff, f.salary_assistant, f.salary_intermediate,
-                     f.salary_senior])
+                     f.salary_senior]) * (1.0 + f.wage_growth) ** years
 
 
 class WorkerTable:
@@ -153,6 +154,8 @@ class WorkerTable:
 
     level: :class:`Level`. talent: counted in the social-work workforce
     (``social_workers_total``). community: home community of a community worker, else -1.
+    degree: holds a social-work degree. grid_worker: one of the grid workers (seed 002),
+    a pool outside the workforce until certified. failures: exams failed so far.
     unit: unit the worker staffs, else -1. Rows of people who left are reclaimed by
     :meth:`compact`, so a row is not an identity across months.
     """
@@ -162,6 +165,7 @@ class WorkerTable:
         "level": np.int8, "employer": np.int8, "community": np.int32, "unit": np.int32,
         "age": np.float64, "level_since": np.int32, "rank_key": np.float64,
         "trained_at": np.int32, "ce_hours": np.float64, "ce_last_year": np.float64,
+        "degree": np.bool_, "grid_worker": np.bool_, "failures": np.int8,
     }
     NEVER = -(10**6)  # trained_at of someone never trained
 
@@ -178,6 +182,9 @@ class WorkerTable:
     trained_at: IntArray
     ce_hours: FloatArray
     ce_last_year: FloatArray
+    degree: BoolArray
+    grid_worker: BoolArray
+    failures: IntArray
 
     def __init__(self, capacity: int = 1024):
         self.n = 0
@@ -314,4 +321,8 @@ class Flows:
     served_by_provider: dict[str, float] = field(default_factory=dict)
     volunteers_coordinated: float = 0.0
     trainings: int = 0
+    #: registrations by registrant group (``REGISTRANT_GROUPS``), in the exam month
+    registrations_by_group: IntArray | None = None
+    #: incentive bonuses and allowances paid this month, yuan
+    incentive_cost: float = 0.0
     cost_by_item: dict[str, float] = field(default_factory=dict)  # yuan this month

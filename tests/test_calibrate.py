@@ -54,7 +54,9 @@ def _write(folder: Path, name: str, **over) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     scen = folder / "det.yaml"
     if not scen.exists():
-        scen.write_text("extends: small_city\nname: det\ndeterministic: true\n", encoding="utf-8")
+        # the synthetic truth is a registration growth rate: the growth rule, not the decision
+        scen.write_text("extends: small_city\nname: det\ndeterministic: true\n"
+                        "workforce: {exam: {registration_mode: growth}}\n", encoding="utf-8")
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(_doc(name, _observations(folder), **over), sort_keys=False),
                     encoding="utf-8")

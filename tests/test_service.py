@@ -78,6 +78,8 @@ def test_casework_only_by_certified_workers():
     """With nobody certified and no exams, casework is never served, other work is."""
     ts = _ts("deterministic=true", "workforce.national_certified=0",
              "workforce.community_worker_certified_share=0", "workforce.staff_certificate_share=0",
+             "workforce.grid_worker_certified_share=0", "workforce.training.staff_evaluation_intake=0",
+             "workforce.exam.registration_mode=growth",
              "workforce.exam.registrations_base=0", "workforce.training.capacity=0",
              "months=6")
     assert ts["served_hours"].iloc[1:].min() > 0

@@ -40,7 +40,7 @@ def test_schema_declares_no_targets_and_the_baseline_declares_tianjins():
 
 def test_shipped_scenarios_inherit_or_adjust_where_their_seeds_say():
     base = load_scenario("tianjin_baseline").targets
-    assert load_scenario("exam_growth_high").targets == base  # inherited whole
+    assert load_scenario("registration_surge_2025").targets == base  # inherited whole
     binhai = {t.name: t for t in load_scenario("binhai_2022").targets}
     assert binhai["stations"].date == "2022-12" and "seed 001" in binhai["stations"].source
     chongqing = {t.name for t in load_scenario("chongqing_three_tier").targets}

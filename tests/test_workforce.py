@@ -10,7 +10,10 @@ from simulation import run
 from simulation.params import load_scenario
 
 # a closed cohort: no exams, no newcomers, no retirement, no pay/workload/training effects
-CLOSED = ["deterministic=true", "workforce.exam.registrations_base=0", "workforce.graduates=0",
+GROWTH = "workforce.exam.registration_mode=growth"
+CLOSED = ["deterministic=true", GROWTH, "workforce.exam.registrations_base=0",
+          "workforce.grid_workers=0", "workforce.grid_worker_certified_share=0",
+          "workforce.training.staff_evaluation_intake=0", "workforce.graduates=0",
           "workforce.post_refill_share=0", "workforce.retirement_age=75", "workforce.mean_age=30",
           "workforce.age_sd=0", "workforce.pay_elasticity=0", "workforce.workload_elasticity=0",
           "workforce.training.capacity=0", "workforce.community_worker_turnover=0"]
@@ -65,8 +68,8 @@ def test_docking_exam_cohort():
     ("workforce.exam.pass_rate_assistant", 0.15, 0.35),
 ])
 def test_more_exams_or_training_never_lower_certified(lever, low, high):
-    lo = _ts("deterministic=true", f"{lever}={low}", "months=48")
-    hi = _ts("deterministic=true", f"{lever}={high}", "months=48")
+    lo = _ts("deterministic=true", GROWTH, f"{lever}={low}", "months=48")
+    hi = _ts("deterministic=true", GROWTH, f"{lever}={high}", "months=48")
     assert np.all(hi["certified_total"].to_numpy() >= lo["certified_total"].to_numpy())
     assert hi["certified_total"].iloc[-1] > lo["certified_total"].iloc[-1]
 
@@ -79,25 +82,27 @@ def test_higher_attrition_never_raises_workforce():
 
 
 def test_better_pay_lowers_exits():
-    lo = _ts("deterministic=true", "funding.salary_assistant=4000", "months=24")
-    hi = _ts("deterministic=true", "funding.salary_assistant=9000", "months=24")
+    # the growth rule keeps registrations fixed, so only attrition answers to pay
+    lo = _ts("deterministic=true", GROWTH, "funding.salary_assistant=4000", "months=24")
+    hi = _ts("deterministic=true", GROWTH, "funding.salary_assistant=9000", "months=24")
     assert hi["workforce_exits"].sum() < lo["workforce_exits"].sum()
 
 
-def test_incentive_multiplies_registrations():
-    # seed 002: Guang'an's registrations rose x7.5; x5 keeps this small city under its ceiling
-    sets = ["workforce.exam.incentive_year=2023", "workforce.exam.incentive_multiplier=5"]
+def test_incentive_multiplier_is_one_off():
+    """Growth rule: the multiplier applies in its one year only (the schema's 'one-off')."""
+    sets = [GROWTH, "workforce.exam.incentive_year=2023", "workforce.exam.incentive_multiplier=2",
+            "workforce.exam.max_registrations_share=0.01"]
     exam = load_scenario(SMALL, sets).workforce.exam
     ts = _ts(*sets)
     june = ts[ts.date.str.endswith("-06")].set_index("date")["exam_registrations"]
     base, growth = exam.registrations_base, 1 + exam.registration_growth
     assert june["2022-06"] == base
-    assert june["2023-06"] == round(base * growth * 5)
-    assert june["2024-06"] == round(base * growth ** 2 * 5)
+    assert june["2023-06"] == round(base * growth * 2)
+    assert june["2024-06"] == round(base * growth ** 2)
 
 
 def test_registrations_saturate_at_ceiling():
-    sc = load_scenario(SMALL, ["workforce.exam.registration_growth=2.0"])
+    sc = load_scenario(SMALL, [GROWTH, "workforce.exam.registration_growth=2.0"])
     ceiling = sc.workforce.exam.max_registrations_share * sc.territory.population
     ts = run(sc, seed=1).timeseries
     assert ts["exam_registrations"].max() == round(ceiling)
@@ -109,12 +114,12 @@ def tianjin_2025():
     deterministic: expected values, so a direction is a fact of the model, not of a seed."""
     return {name: run(load_scenario(name, ["deterministic=true", "months=48"]), seed=1)
             .timeseries.iloc[-1]
-            for name in ("tianjin_baseline", "exam_growth_high", "training_boost", "attrition_high")}
+            for name in ("tianjin_baseline", "registration_surge_2025", "training_boost", "attrition_high")}
 
 
 @pytest.mark.parametrize("scenario, metric, sign", [
-    ("exam_growth_high", "certified_total", +1),
-    ("exam_growth_high", "community_worker_certified_share", +1),
+    ("registration_surge_2025", "certified_total", +1),
+    ("registration_surge_2025", "community_worker_certified_share", +1),
     ("training_boost", "certified_total", +1),
     ("training_boost", "social_workers_total", +1),
     ("attrition_high", "social_workers_total", -1),

@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..params.schema import REGISTRANT_GROUPS
 from ..state import BoolArray, FloatArray, IntArray, Level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["exam_targets", "exit_hazard", "leave", "pass_probability", "recently_trained",
-           "register_for_exam", "training_priority"]
+__all__ = ["decide_to_register", "eligible_for_exam", "exam_targets", "exit_hazard",
+           "expected_worth", "leave", "outside_probability", "pass_probability",
+           "recently_trained", "register_by_shares", "register_probability", "registrant_group",
+           "training_priority"]
 
 
 def recently_trained(model: SocialWorkModel) -> BoolArray:
@@ -28,10 +31,15 @@ def exit_hazard(model: SocialWorkModel) -> FloatArray:
     """Yearly exit hazard of every worker from their own pay, their unit's workload and
     their training: base rate x pay x workload x training."""
     wf, w = model.params.workforce, model.workers
-    talent = w.view("talent")
-    base = np.where(talent, wf.attrition_rate, wf.community_worker_turnover)
-    salary = np.maximum(model.salary, 1.0)  # unpaid posts: treat as 1 yuan/month
-    pay = (wf.reference_wage / salary[w.view("level")]) ** wf.pay_elasticity
+    talent, grid = w.view("talent"), w.view("grid_worker")
+    base = np.where(talent, wf.attrition_rate,
+                    np.where(grid, wf.grid_worker_turnover, wf.community_worker_turnover))
+    level = w.view("level")
+    allowance = np.where(level >= Level.ASSISTANT,
+                         model.workforce.offer.salary_step[np.maximum(registrant_group(model), 0)],
+                         0.0)
+    salary = np.maximum(model.salary[level] + allowance, 1.0)  # unpaid: treat as 1 yuan/month
+    pay = (model.workforce.reference_wage / salary) ** wf.pay_elasticity
     unit = w.view("unit")
     workload_now = np.minimum(model.service.unit_workload, wf.workload_cap)
     load = np.where(unit >= 0, workload_now[np.maximum(unit, 0)], 1.0)
@@ -65,22 +73,127 @@ def training_priority(model: SocialWorkModel, candidates: IntArray
     prep: BoolArray = fresh & (w.level[candidates] <= Level.ASSISTANT)
     prep_score: FloatArray = np.where(prep, np.where(w.community_worker[candidates], 0.0, 1.0),
                                       2.0) + key
-    group = np.where(w.unit[candidates] >= 0, 0, np.where(w.community_worker[candidates], 1, 2))
+    # grid workers carry no CE duty: they come last for CE places (exam preparation only)
+    group = np.where(w.unit[candidates] >= 0, 0, np.where(
+        w.community_worker[candidates], 1, np.where(w.grid_worker[candidates], 3, 2)))
     # CE hours move in steps of at least ce_hours_other/12; the key only splits exact ties
     ce_score: FloatArray = group * tr.ce_priority_hours + w.ce_hours[candidates] + key * 1e-3
     return prep, prep_score, ce_score
 
 
-def register_for_exam(model: SocialWorkModel, total: int) -> IntArray:
-    """Who registers among this year's ``total`` registrations: eligible community workers
-    and workforce members (below assistant level, or assistants with
-    ``min_years_to_intermediate``), each pool its share, recently trained people first."""
-    ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
+def registrant_group(model: SocialWorkModel) -> IntArray:
+    """Each worker's registrant group (index into ``REGISTRANT_GROUPS``): community
+    workers, grid workers, the rest of the workforce; -1 for anyone in none of them."""
+    w = model.workers
+    group: IntArray = np.where(w.view("community_worker"), 0,
+                               np.where(w.view("grid_worker"), 1,
+                                        np.where(w.view("talent"), 2, -1))).astype(np.int8)
+    return group
+
+
+def eligible_for_exam(model: SocialWorkModel) -> BoolArray:
+    """Who may sit this year's exam: anyone below assistant level, and assistants with
+    ``min_years_to_intermediate`` at that level."""
+    ex, w = model.params.workforce.exam, model.workers
     years_at = (model.steps - w.view("level_since")) / 12.0
-    level, alive, cw = w.view("level"), w.view("alive"), w.view("community_worker")
-    eligible = alive & ((level <= Level.STAFF) | ((level == Level.ASSISTANT)
-                                                  & (years_at >= ex.min_years_to_intermediate)))
-    pools = [np.flatnonzero(eligible & cw), np.flatnonzero(eligible & ~cw & w.view("talent"))]
+    level = w.view("level")
+    eligible: BoolArray = w.view("alive") & (registrant_group(model) >= 0) & (
+        (level <= Level.STAFF) | ((level == Level.ASSISTANT)
+                                  & (years_at >= ex.min_years_to_intermediate)))
+    return eligible
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    return float(np.log(p / (1.0 - p)))
+
+
+def expected_worth(model: SocialWorkModel, level: IntArray, group: IntArray,
+                   p_pass: FloatArray) -> FloatArray:
+    """What passing is expected to be worth, in months of the reference wage: pass chance
+    x (incentive bonus + ``value_horizon_months`` x the monthly pay step it brings:
+    the salary of the next level, plus any incentive allowance a first certificate earns)."""
+    ex = model.params.workforce.exam
+    offer = model.workforce.offer
+    target = np.where(level == Level.ASSISTANT, Level.INTERMEDIATE, Level.ASSISTANT)
+    step = model.salary[target] - model.salary[level]
+    step = step + np.where(level < Level.ASSISTANT, offer.salary_step[group], 0.0)
+    worth: FloatArray = p_pass * (offer.bonus[group] + ex.value_horizon_months * step) / \
+        model.workforce.reference_wage
+    return worth
+
+
+def register_probability(model: SocialWorkModel, rows: IntArray) -> FloatArray:
+    """Each eligible person's chance to register this year (a logistic decision): the
+    group's propensity, raised by what passing is worth, recent exam preparation and a
+    requirement of the post, lowered by past failures and age above 35."""
+    ex, w = model.params.workforce.exam, model.workers
+    group = registrant_group(model)[rows]
+    base = np.array([_logit(getattr(ex, f"propensity_{g}")) for g in REGISTRANT_GROUPS])
+    level = w.level[rows]
+    target = np.where(level == Level.ASSISTANT, Level.INTERMEDIATE, Level.ASSISTANT)
+    worth = expected_worth(model, level, group, pass_probability(model, rows, target))
+    z = (base[group] + ex.worth_effect * worth
+         + ex.prep_effect * recently_trained(model)[rows]
+         - ex.failure_effect * w.failures[rows]
+         - ex.age_effect * np.maximum(w.age[rows] - 35.0, 0.0) / 10.0
+         + ex.requirement_effect * model.workforce.offer.required[group])
+    p: FloatArray = 1.0 / (1.0 + np.exp(-z))
+    return p
+
+
+def outside_probability(model: SocialWorkModel) -> float:
+    """The chance one person of ``exam.outside_pool`` registers (no preparation, no failures
+    on record, taken as 35 or younger)."""
+    ex = model.params.workforce.exam
+    i = REGISTRANT_GROUPS.index("outside")
+    level = np.array([Level.NONE])
+    worth = expected_worth(model, level, np.array([i]), np.array([ex.pass_rate_assistant]))
+    z = (_logit(ex.propensity_outside) + ex.worth_effect * float(worth[0])
+         + ex.requirement_effect * model.workforce.offer.required[i])
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def _scaled(p: FloatArray, total: float) -> FloatArray:
+    """``p`` scaled by one factor (each capped at 1) so that it sums to ``total``."""
+    if total <= 0 or not len(p):
+        return np.zeros_like(p)
+    if total >= len(p):
+        return np.ones_like(p)
+    lo, hi = 0.0, 1.0 / max(float(p[p > 0].min(initial=1.0)), 1e-12)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.minimum(p * mid, 1.0).sum() < total else (lo, mid)
+    scaled: FloatArray = np.minimum(p * hi, 1.0)
+    return scaled
+
+
+def decide_to_register(model: SocialWorkModel, total: int | None = None) -> tuple[IntArray, int]:
+    """Who registers this year among the eligible, and how many outsiders: each decides
+    with :func:`register_probability`. With an observed ``total`` (a registrations series)
+    the count is the data's and who registers still follows the probabilities."""
+    ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
+    rows = np.flatnonzero(eligible_for_exam(model))
+    p = register_probability(model, rows)
+    p_out = outside_probability(model)
+    if total is not None:
+        expected = p.sum() + ex.outside_pool * p_out
+        share_out = ex.outside_pool * p_out / expected if expected > 0 else 0.0
+        outsiders = int(round(total * share_out))
+        p = _scaled(p, total - outsiders)
+    else:
+        outsiders = draws.binomial(ex.outside_pool, p_out)
+    chosen: IntArray = rows[draws.select(p, w.rank_key[rows])]
+    return chosen, int(outsiders)
+
+
+def register_by_shares(model: SocialWorkModel, total: int) -> IntArray:
+    """Growth rule: who registers among this year's ``total`` registrations: eligible
+    community workers and workforce members, each pool its share, recently trained
+    people first."""
+    ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
+    eligible, group = eligible_for_exam(model), registrant_group(model)
+    pools = [np.flatnonzero(eligible & (group == 0)), np.flatnonzero(eligible & (group == 2))]
     wanted = [int(round(total * ex.from_community_workers)), int(round(total * ex.from_workforce))]
     key = w.view("rank_key")
     # exam preparation goes to people who then register (assumption): trained people first

@@ -35,7 +35,10 @@ __all__ = [
     "FundingSource",
     "GroupNeed",
     "Network",
+    "Incentive",
     "PolicyTarget",
+    "REGISTRANT_GROUPS",
+    "Recruitment",
     "Projects",
     "Residents",
     "Scenario",
@@ -58,6 +61,9 @@ GROUPS = ("assistance", "elderly", "disabled", "children", "others")
 SERVICE_TYPES = ("casework", "group", "support")
 #: certification ladder above "none" (seed 000: staff -> assistant -> intermediate -> senior)
 LEVELS = ("staff", "assistant", "intermediate", "senior")
+#: who may decide to sit the national exam (seed 000 lists community workers, social-organisation
+#: staff, civil-affairs staff and students; seed 002 adds Tianjin's grid workers as a pool)
+REGISTRANT_GROUPS = ("community_workers", "grid_workers", "workforce", "outside")
 #: funding sources (seed 003 lists Chongqing's; seed 001 names lottery funds)
 SOURCES = ("purchase", "reward_subsidy", "assistance_share", "lottery", "charity", "market_fees")
 
@@ -181,32 +187,99 @@ class Exam(Section):
     certificate_delay_months: int = param(3, "months", 0, 11,
                                           "months from exam to certificates taking effect",
                                           "assumption")
+    registration_mode: Literal["decision", "growth"] = Field(
+        "decision", description="how the year's registrations arise: 'decision' (each eligible "
+        "person decides from what passing is worth to them, their preparation, failures and "
+        "age) or 'growth' (registrations_base x (1 + registration_growth)^years, split into "
+        "pools by from_community_workers / from_workforce); registrations_series overrides "
+        "either for the years it lists",
+        json_schema_extra={"unit": "choice", "source": "issue 14: registrations are decided "
+                           "by people (seed 000 lists who sits the exam)"})
     registrations_base: int = param(10_000, "people/year", 0, 10_000_000,
-                                    "exam registrations in the first simulated year",
+                                    "exam registrations in the first simulated year (growth "
+                                    "rule; the decision is calibrated to reproduce it)",
                                     "assumption: ~0.07% of the population; Hefei "
                                     "registered 13,853 in 2025 (seed 004)")
     registration_growth: float = param(0.10, "1/year", -0.5, 2.0,
-                                       "yearly growth of registrations",
-                                       "assumption; seed 004 reports +66% year on year in 2025")
+                                       "yearly growth of registrations (growth rule)",
+                                       "assumption; seed 004 reports +66% year on year in 2025 "
+                                       "in Guangxi, once: no seed reports a sustained rate")
     max_registrations_share: float = param(
-        0.005, "share of population/year", 0.0, 0.1,
-        "ceiling on yearly registrations (growth saturates there)",
-        "assumption; 2025: Guangxi > 54,000, Gansu 37,483, i.e. ~0.1-0.15% of population (seed 004)")
+        0.0015, "share of population/year", 0.0, 0.1,
+        "ceiling on yearly registrations under the growth rule (growth saturates there)",
+        "seed 004's 2025 records over public population figures (not in the seeds): Guangxi "
+        "> 54,000 / 50.1 M = 0.11%, Yunnan 51,000 / 46.7 M = 0.11%, Gansu 37,483 / 24.6 M = "
+        "0.15%, Hefei 13,853 / 9.85 M = 0.14%; single cities reach more (Zhoushan 5,363 / "
+        "1.17 M = 0.46%), so plausible 0.001-0.005")
     incentive_multiplier: float = param(1.0, "factor", 1.0, 20.0,
-                                        "one-off jump in registrations from an incentive policy",
-                                        "seed 002: Guang'an 84 -> 629 (x7.5) in one year")
+                                        "growth rule only: registrations x this factor in "
+                                        "incentive_year alone (a one-off jump; the decision "
+                                        "takes incentives from workforce.incentives)",
+                                        "seed 002: Guang'an 84 -> 629 (x7.5) in one year; "
+                                        "seed 004: Guangxi +66% in 2025")
     incentive_year: int | None = param(None, "year", 1990, 2200,
-                                       "year the incentive takes effect (none: no incentive)",
+                                       "the one year the multiplier applies (none: no jump)",
                                        "assumption")
     registrations_series: dict[int, int] | None = Field(
-        None, description="explicit registrations by year; overrides the growth rule for the "
-        "years it lists", json_schema_extra={"unit": "people/year", "source": "scenario data"})
+        None, description="explicit registrations by year; overrides the growth rule or the "
+        "decision for the years it lists (who registers still follows each person's "
+        "propensity)", json_schema_extra={"unit": "people/year", "source": "scenario data"})
     from_community_workers: float = param(0.35, "share", 0.0, 1.0,
-                                          "share of registrants who are community workers",
-                                          "assumption; seed 000 lists who sits the exams")
+                                          "growth rule: share of registrants who are community "
+                                          "workers", "assumption; seed 000 lists who sits the exams")
     from_workforce: float = param(0.35, "share", 0.0, 1.0,
-                                  "share of registrants already in the social-work workforce",
-                                  "assumption")
+                                  "growth rule: share of registrants already in the social-work "
+                                  "workforce", "assumption")
+    propensity_community_workers: float = param(
+        0.0019, "probability/year", 0.0, 1.0,
+        "decision: yearly chance an eligible community worker registers when passing is worth "
+        "nothing to them, unprepared, never failed, aged 35 or less",
+        "calibrated: the Tianjin baseline's 2022 registrations (registrations_base, split 35% "
+        "community workers) by benchmarks/calibrate_exam.py; with Tianjin's pay step the chance is "
+        "~0.25 (plausible 0.0005-0.01 at zero worth)")
+    propensity_grid_workers: float = param(
+        0.00019, "probability/year", 0.0, 1.0,
+        "decision: the same for an eligible grid worker",
+        "calibrated: 10% of the baseline's 2022 registrations from 48,000 grid workers "
+        "(assumption for the split; plausible 0.00005-0.001)")
+    propensity_workforce: float = param(
+        0.0026, "probability/year", 0.0, 1.0,
+        "decision: the same for an eligible member of the social-work workforce",
+        "calibrated: 35% of the baseline's 2022 registrations (plausible 0.0005-0.01)")
+    propensity_outside: float = param(
+        0.00058, "probability/year", 0.0, 1.0,
+        "decision: the same for a person outside the table (students, civil-affairs staff)",
+        "calibrated: 20% of the baseline's 2022 registrations from outside_pool "
+        "(plausible 0.0001-0.003)")
+    outside_pool: int = param(30_000, "people", 0, 100_000_000,
+                              "decision: people outside the workforce who could sit the exam "
+                              "(students, civil-affairs institution staff, seed 000)",
+                              "assumption: about 4 cohorts of social-work and related students "
+                              "plus institution staff (plausible 10,000-100,000)")
+    worth_effect: float = param(
+        5.2, "1/(month of reference wage)", 0.0, 50.0,
+        "decision: rise in the log-odds of registering per month of reference wage that "
+        "passing is expected to be worth (pass chance x (bonus + horizon x pay step))",
+        "calibrated: reproduces Guang'an's 84 -> 629 in one year (seed 002) with the "
+        "guangan_incentive scenario's stated bonus and pay step (plausible 2-8)")
+    value_horizon_months: float = param(24.0, "months", 0.0, 240.0,
+                                        "decision: months of a pay step a person weighs",
+                                        "assumption (plausible 12-60)")
+    prep_effect: float = param(1.0, "log-odds", 0.0, 5.0,
+                               "decision: rise in the log-odds of registering after exam "
+                               "preparation (training within its effect period)",
+                               "assumption (plausible 0.5-2): preparation courses recruit "
+                               "registrants")
+    failure_effect: float = param(0.5, "log-odds/failure", 0.0, 5.0,
+                                  "decision: fall in the log-odds per past failure",
+                                  "assumption (plausible 0.2-1)")
+    age_effect: float = param(0.3, "log-odds/10 years", 0.0, 5.0,
+                              "decision: fall in the log-odds per 10 years of age above 35",
+                              "assumption (plausible 0.1-0.6)")
+    requirement_effect: float = param(2.0, "log-odds", 0.0, 10.0,
+                                      "decision: rise in the log-odds when an incentive policy "
+                                      "makes a certificate a requirement of the person's post",
+                                      "assumption (plausible 1-3)")
     pass_rate_assistant: float = param(0.25, "probability", 0.0, 1.0,
                                        "pass probability, assistant level", "assumption (0.15-0.40)")
     pass_rate_intermediate: float = param(0.15, "probability", 0.0, 1.0,
@@ -231,6 +304,39 @@ class Exam(Section):
             if not 1990 <= year <= 2200 or count < 0:
                 raise ValueError(f"registrations_series: year {year} must be 1990-2200 "
                                  "and count >= 0")
+        if self.registration_mode == "decision" and (
+                self.incentive_multiplier != 1.0 or self.incentive_year is not None):
+            raise ValueError("incentive_multiplier/incentive_year apply to the growth rule; "
+                             "with registration_mode: decision write an incentive policy "
+                             "under workforce.incentives (or set registration_mode: growth)")
+        return self
+
+
+#: groups an incentive policy can target (``all``: every registrant group)
+INCENTIVE_GROUPS = (*REGISTRANT_GROUPS, "all")
+
+
+class Incentive(Section):
+    """One incentive policy for sitting the exam: whom it targets, what it offers, when."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="short name")
+    group: Literal["community_workers", "grid_workers", "workforce", "outside", "all"] = Field(
+        description="who it targets (e.g. community cadres: community_workers)")
+    start: YearMonth = Field(description="first month it applies (YYYY-MM)")
+    end: YearMonth | None = Field(None, description="last month it applies (null: no end)")
+    bonus_per_pass: float = Field(0.0, ge=0.0, le=1e6, description="one-off bonus paid when a "
+                                  "member of the group passes (yuan)")
+    salary_step: float = Field(0.0, ge=0.0, le=1e5, description="monthly allowance paid to each "
+                               "certified member of the group while the policy runs "
+                               "(yuan/month per person)")
+    requirement: bool = Field(False, description="a certificate becomes a requirement of the "
+                              "group's posts while the policy runs")
+    source: str = Field(min_length=1, description="seed document or stated assumption")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Incentive:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
         return self
 
 
@@ -263,6 +369,17 @@ class Training(Section):
                                     "cut in a trained worker's attrition hazard", "assumption")
     effect_months: int = param(24, "months", 1, 240, "how long a training's effects last",
                                "assumption")
+    staff_evaluation_intake: int = param(
+        1_500, "people/year", 0, 10_000_000,
+        "people evaluated each year for Tianjin's staff certificate (社会工作员), besides training",
+        "assumption: seed 000 describes an ongoing 社会工作员评定 for social-organisation staff and "
+        "community workers; the yearly number is not given (plausible 500-5,000)")
+    staff_evaluation_pass_rate: float = param(0.6, "probability", 0.0, 1.0,
+                                              "share of evaluated people who earn the staff "
+                                              "certificate", "assumption (plausible 0.4-0.8)")
+    staff_evaluation_month: int = param(11, "month of year", 1, 12,
+                                        "month the staff-certificate evaluation is held",
+                                        "assumption")
     ce_priority_hours: float = param(
         1e9, "hours", 0.0, 1e9,
         "continuing-education places go to unit staff, then community workers, then others; "
@@ -270,6 +387,28 @@ class Training(Section):
         "this (1e9: strict order; 0: fewest CE hours first, whoever it is)",
         "assumption: posts carry the CE duty (seed 001), so staff come first "
         "(plausible 0-1e9; 12-48 hours blends the order with hours)")
+
+
+class Recruitment(Section):
+    qualified_share: float = param(
+        0.15, "share", 0.0, 1.0,
+        "share of vacant community-worker posts and of new hires filled by qualified people "
+        "(national certificate or social-work degree), as far as the pools below supply them",
+        "assumption for the baseline (plausible 0-0.3); seed 002 asks that qualified people "
+        "be recruited into community-worker posts (scenario qualified_recruitment)")
+    from_graduates: float = param(1.0, "weight", 0.0, 100.0,
+                                  "weight of the year's social-work graduates (degree) among "
+                                  "qualified recruits", "assumption")
+    from_certified: float = param(1.0, "weight", 0.0, 100.0,
+                                  "weight of certified workers of other employers among "
+                                  "qualified recruits", "assumption")
+    from_grid_workers: float = param(1.0, "weight", 0.0, 100.0,
+                                     "weight of qualified grid workers among qualified recruits",
+                                     "assumption")
+    grid_share_of_others: float = param(
+        0.3, "share", 0.0, 1.0,
+        "share of the other (unqualified) community-worker recruits who are grid workers",
+        "assumption: grid work is a common way into community-worker posts (plausible 0-0.6)")
 
 
 class Workforce(Section):
@@ -281,7 +420,27 @@ class Workforce(Section):
                                    "community workers (a pool that sits exams)", "seed 002")
     community_worker_certified_share: float = param(
         0.30, "share", 0.0, 1.0, "community workers holding the national certificate at start",
-        "assumption; the 2025 target is >= 50% (seed 002)")
+        "assumption derived from seed 003's share of professionals in grassroots "
+        "self-governing organisations (37,000 / 63,000 = 59%) applied to seed 002's 10,800 "
+        "certificates: 6,350 / 20,700 = 0.31 (plausible 0.2-0.4)")
+    grid_workers: int = param(48_000, "people", 0, 50_000_000,
+                              "full- and part-time grid workers (a pool that sits the exam and "
+                              "feeds community-worker posts)", "seed 002")
+    grid_worker_certified_share: float = param(
+        0.03, "share", 0.0, 1.0, "grid workers holding the national certificate at start",
+        "assumption (plausible 0-0.1): grid work asks no certificate")
+    grid_worker_turnover: float = param(0.10, "1/year", 0.0, 0.9,
+                                        "yearly turnover of grid workers (posts refilled "
+                                        "uncertified)", "assumption (plausible 0.05-0.2)")
+    degree_share_community_workers: float = param(
+        0.08, "share", 0.0, 1.0, "community workers holding a social-work degree at start",
+        "assumption (plausible 0.03-0.15); the seed-002 target counts degrees")
+    degree_share_grid_workers: float = param(0.03, "share", 0.0, 1.0,
+                                             "grid workers holding a social-work degree at start",
+                                             "assumption (plausible 0-0.08)")
+    degree_share_workforce: float = param(
+        0.25, "share", 0.0, 1.0, "other social-work professionals holding a social-work degree "
+        "at start", "assumption (plausible 0.15-0.4)")
     share_assistant: float = param(0.72, "share", 0.0, 1.0,
                                    "share of national certificates at assistant level",
                                    "assumption")
@@ -310,8 +469,12 @@ class Workforce(Section):
                                   "yearly probability a worker leaves for other reasons",
                                   "assumption (range 0.10-0.25)")
     reference_wage: float = param(6_500.0, "yuan/month", 1.0, 1e6,
-                                  "pay of comparable jobs; attrition is at its base rate when a "
-                                  "worker's salary equals it", "assumption")
+                                  "pay of comparable jobs in the first year; attrition is at its "
+                                  "base rate when a worker's salary equals it", "assumption")
+    reference_wage_growth: float = param(0.05, "1/year", -0.2, 0.5,
+                                         "yearly growth of the pay of comparable jobs",
+                                         "assumption: urban wage growth, public statistics not "
+                                         "in the seeds (plausible 0.03-0.08)")
     pay_elasticity: float = param(1.0, "1", 0.0, 5.0,
                                   "attrition hazard x (reference_wage / salary)^elasticity",
                                   "assumption")
@@ -341,6 +504,14 @@ class Workforce(Section):
     graduate_entry_share: float = param(0.5, "share", 0.0, 1.0,
                                         "share of graduates entering social work", "assumption")
     graduate_month: int = param(7, "month of year", 1, 12, "month graduates enter", "assumption")
+    recruitment: Recruitment = Field(default_factory=lambda: Recruitment(),
+                                     description="whom vacant community-worker posts and new "
+                                     "hires are filled with")
+    incentives: list[Incentive] = Field(
+        default_factory=list, max_length=50,
+        description="incentive policies for sitting the exam (a file that writes incentives "
+        "replaces its parent's whole list)",
+        json_schema_extra={"unit": "", "source": "each policy states its source"})
     exam: Exam = Field(default_factory=Exam, description="the national exam and senior review")
     training: Training = Field(default_factory=Training, description="training programmes")
 
@@ -351,8 +522,10 @@ class Workforce(Section):
         if self.share_assistant + self.share_senior > 1.0 + 1e-9:
             raise ValueError("share_assistant + share_senior must not exceed 1")
         cw_cert = round(self.community_workers * self.community_worker_certified_share)
-        if cw_cert > self.national_certified:
-            raise ValueError("certified community workers exceed national_certified")
+        grid_cert = round(self.grid_workers * self.grid_worker_certified_share)
+        if cw_cert + grid_cert > self.national_certified:
+            raise ValueError("certified community workers and grid workers exceed "
+                             "national_certified")
         return self
 
 
@@ -506,6 +679,15 @@ class Funding(Section):
     salary_intermediate: float = param(7_000.0, "yuan/month", 0.0, 1e6, "salary, intermediate",
                                        "assumption")
     salary_senior: float = param(9_000.0, "yuan/month", 0.0, 1e6, "salary, senior", "assumption")
+    wage_growth: float = param(0.05, "1/year", -0.2, 0.5,
+                               "yearly indexation of the salaries by level",
+                               "assumption: urban wage growth, public statistics not in the "
+                               "seeds (plausible 0.03-0.08)")
+    social_insurance_share: float = param(
+        0.30, "share of salary", 0.0, 1.0,
+        "employer social-insurance contributions on salaried posts",
+        "seed 001 requires social insurance for station staff; the rate is an assumption "
+        "(plausible 0.25-0.40 of salary in Chinese cities)")
     operating_centre: float = param(200_000.0, "yuan/year", 0.0, 1e9,
                                     "operating cost of a district centre", "assumption")
     operating_station: float = param(120_000.0, "yuan/year", 0.0, 1e9,

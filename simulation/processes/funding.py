@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..params import SOURCES
-from ..state import STATION_TIERS, Employer, FloatArray, Status
+from ..state import STATION_TIERS, Employer, FloatArray, Level, Status
 from . import projects
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["COST_ITEMS", "FundingState", "charge", "close_month", "cost", "init",
            "monthly_budget", "open_month", "unfunded"]
 
-COST_ITEMS = ("salaries", "operating", "training", "projects", "volume")
+COST_ITEMS = ("salaries", "operating", "training", "projects", "volume", "incentives")
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _salaries(model: SocialWorkModel) -> float:
     w = model.workers
     employer, unit = w.view("employer"), w.view("unit")
     paid = (unit >= 0) & ((employer == Employer.PURCHASE) | (employer == Employer.RECRUITED))
-    return float(model.salary[w.view("level")[paid]].sum())
+    return float(model.post_cost[w.view("level")[paid]].sum())
 
 
 def _operating(model: SocialWorkModel) -> float:
@@ -86,11 +86,12 @@ def _operating(model: SocialWorkModel) -> float:
 
 def _reserved(model: SocialWorkModel) -> float:
     """Salaries held for the vacant posts of contracted units not yet open."""
-    u, f = model.units, model.params.funding
+    u = model.units
     unit = model.workers.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
     waiting = (u.status == Status.CONTRACTED) & np.isin(u.tier, STATION_TIERS)
-    return float(np.maximum(u.posts[waiting] - staffed[waiting], 0).sum() * f.salary_staff)
+    return float(np.maximum(u.posts[waiting] - staffed[waiting], 0).sum()
+                 * model.post_cost[Level.STAFF])
 
 
 def open_month(model: SocialWorkModel) -> None:
@@ -140,6 +141,7 @@ def close_month(model: SocialWorkModel) -> None:
         "training": model.flows.trainings * tr.cost_per_trainee,
         "projects": projects.monthly_cost(model),
         "volume": model.flows.served_by_provider.get("worker", 0.0) * f.payment_per_service_hour,
+        "incentives": model.flows.incentive_cost,
     }
     model.flows.cost_by_item = items
     model.ledger.spend = charge(sum(items.values()), model.ledger.budget)

@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..agents import stations as unit_agents
-from ..state import ROOM_TIERS, STATION_TIERS, BoolArray, Employer, FloatArray, IntArray, Status
+from ..state import (
+    ROOM_TIERS,
+    STATION_TIERS,
+    BoolArray,
+    Employer,
+    FloatArray,
+    IntArray,
+    Level,
+    Status,
+)
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
@@ -36,12 +45,12 @@ def months_between(start: str, end: str) -> int:
 
 def unit_monthly_cost(model: SocialWorkModel, rows: IntArray) -> FloatArray:
     """Yuan per month a unit commits when contracted: operating cost plus its posts at
-    the staff-certificate salary (rooms are staffed by community workers paid from
+    the staff-certificate salary and social insurance (rooms are staffed by community workers paid from
     community budgets, assumption)."""
-    f, tiers = model.params.funding, model.tiers
+    tiers = model.tiers
     tier = model.units.tier[rows]
     cost: FloatArray = (tiers.operating / 12.0)[tier] + np.where(
-        tiers.salaried[tier], model.units.posts[rows] * f.salary_staff, 0.0)
+        tiers.salaried[tier], model.units.posts[rows] * model.post_cost[Level.STAFF], 0.0)
     return cost
 
 
@@ -92,7 +101,7 @@ def roll_out(model: SocialWorkModel) -> None:
 
 
 def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
-    u, w, f = model.units, model.workers, model.params.funding
+    u, w = model.units, model.workers
     open_units = np.flatnonzero(np.isin(u.tier, STATION_TIERS) & (u.status >= Status.CONTRACTED))
     unit = w.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
@@ -103,7 +112,7 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     pool = unit_agents.hire_from_pool(model, len(slots))
     # posts beyond the social-organisation pool are filled by public recruitment
     recruits = len(slots) - len(pool)
-    cost = np.r_[model.salary[w.level[pool]], np.full(recruits, f.salary_none)]
+    cost = np.r_[model.post_cost[w.level[pool]], np.full(recruits, model.post_cost[Level.NONE])]
     # a post already counted when its unit was contracted costs nothing new
     new_cost = np.where(u.status[slots] == Status.CONTRACTED, 0.0, cost)
     limit = model.ledger.headroom if within_budget else np.inf

@@ -1,12 +1,20 @@
-"""Workforce: initial stocks, ageing, exits, training, the yearly exam, graduates.
+"""Workforce: initial stocks, pay, ageing, exits and recruitment, training, the staff
+evaluation, the yearly exam, graduates.
 
 Stocks and flows (seed 002 stocks; ladder of seed 000):
 - ``talent`` people make up ``social_workers_total``; a person joins it by
-  passing an exam, graduating into social work or being hired into a post,
-  and leaves it by attrition or retirement, so that
-  ``total(t) - total(t-1) = entries - exits`` holds every month.
-- Community workers are a fixed pool of posts: one who leaves is replaced by an
-  uncertified newcomer in the same community (assumption).
+  passing an exam, earning the staff certificate, graduating into social work or
+  being hired into a post, and leaves it by attrition or retirement, so that
+  ``total(t) - total(t-1) = entries - exits`` holds every month. Community and grid
+  workers count in it once they hold a certificate.
+- Community workers (20,700) and grid workers (48,000, seed 002) are fixed pools of
+  posts. A vacant community-worker post is filled by the recruitment policy
+  (``workforce.recruitment``: qualified graduates, certified workers of other
+  employers or qualified grid workers for a share, the rest grid workers or
+  uncertified newcomers); a vacant grid post by an uncertified newcomer.
+- Pay: salaries by level and the reference wage are indexed each January;
+  incentive policies (``workforce.incentives``) add bonuses and allowances, paid as
+  the ``incentives`` spending item.
 """
 
 from __future__ import annotations
@@ -17,12 +25,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..agents import workers as worker_agents
-from ..state import Employer, FloatArray, IntArray, Level
+from ..params.schema import REGISTRANT_GROUPS
+from ..state import BoolArray, Employer, FloatArray, IntArray, Level, salary_by_level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["Pending", "WorkforceState", "compact", "init", "registrations_in", "step"]
+__all__ = ["Offer", "Pending", "WorkforceState", "active_incentives", "compact", "init",
+           "registrations_in", "step"]
 
 
 @dataclass
@@ -33,13 +43,34 @@ class Pending:
     rows: IntArray         # existing people who passed
     levels: IntArray       # level each passed
     outsiders: int         # outside registrants who passed (assistant level)
+    bonus: float = 0.0     # incentive bonuses due when these certificates take effect, yuan
+
+
+@dataclass
+class Offer:
+    """What the incentive policies running this month offer each registrant group
+    (indexed like ``REGISTRANT_GROUPS``)."""
+
+    bonus: FloatArray       # yuan per pass
+    salary_step: FloatArray  # yuan/month to each certified member
+    required: BoolArray     # a certificate is required for the group's posts
+
+    @classmethod
+    def none(cls) -> Offer:
+        n = len(REGISTRANT_GROUPS)
+        return cls(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
 
 
 @dataclass
 class WorkforceState:
-    """What the workforce process keeps between months: exam results not yet in effect."""
+    """What the workforce process keeps between months: exam results not yet in effect,
+    this month's incentive offer, the reference wage (indexed yearly) and the graduates
+    still looking for a post."""
 
+    reference_wage: float
     pending: list[Pending] = field(default_factory=list)
+    offer: Offer = field(default_factory=Offer.none)
+    graduates_seeking: float = 0.0
 
 
 def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> FloatArray:
@@ -52,8 +83,9 @@ def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> FloatArray:
 def init(model: SocialWorkModel) -> WorkforceState:
     """Create the starting workforce from the scenario's stocks."""
     wf, rng = model.params.workforce, model.draws["workforce"].rng
-    n_cw = wf.community_workers
+    n_cw, n_grid = wf.community_workers, wf.grid_workers
     cw_cert = int(round(n_cw * wf.community_worker_certified_share))
+    grid_cert = int(round(n_grid * wf.grid_worker_certified_share))
     n_nat, non_nat = wf.national_certified, wf.talent_total - wf.national_certified
     n_sen, n_ast = int(round(n_nat * wf.share_senior)), int(round(n_nat * wf.share_assistant))
     nat_levels = rng.permutation(np.r_[np.full(n_ast, Level.ASSISTANT), np.full(n_sen, Level.SENIOR),
@@ -61,19 +93,29 @@ def init(model: SocialWorkModel) -> WorkforceState:
     n_staff = int(round(non_nat * wf.staff_certificate_share))
     other_levels = rng.permutation(np.r_[np.full(n_staff, Level.STAFF),
                                          np.full(non_nat - n_staff, Level.NONE)])
-    # community workers: the first cw_cert national holders; the rest uncertified, not talent
+    # community workers, then grid workers: each pool's certified share are national
+    # holders (counted in talent); the rest uncertified, not talent; then the other talent
+    g_end = cw_cert + grid_cert
     levels = np.r_[nat_levels[:cw_cert], np.zeros(n_cw - cw_cert, np.int8),
-                   nat_levels[cw_cert:], other_levels].astype(np.int8)
-    n, n_rest = len(levels), len(levels) - n_cw
-    is_cw = np.r_[np.ones(n_cw, bool), np.zeros(n_rest, bool)]
-    talent = np.r_[np.ones(cw_cert, bool), np.zeros(n_cw - cw_cert, bool), np.ones(n_rest, bool)]
-    employer = np.r_[np.full(n_cw, Employer.COMMUNITY),
+                   nat_levels[cw_cert:g_end], np.zeros(n_grid - grid_cert, np.int8),
+                   nat_levels[g_end:], other_levels].astype(np.int8)
+    n, n_rest = len(levels), len(levels) - n_cw - n_grid
+    is_cw = np.r_[np.ones(n_cw, bool), np.zeros(n_grid + n_rest, bool)]
+    is_grid = np.r_[np.zeros(n_cw, bool), np.ones(n_grid, bool), np.zeros(n_rest, bool)]
+    talent = np.r_[np.ones(cw_cert, bool), np.zeros(n_cw - cw_cert, bool),
+                   np.ones(grid_cert, bool), np.zeros(n_grid - grid_cert, bool),
+                   np.ones(n_rest, bool)]
+    employer = np.r_[np.full(n_cw, Employer.COMMUNITY), np.full(n_grid, Employer.OTHER),
                      np.where(rng.random(n_rest) < wf.share_social_org, Employer.SOCIAL_ORG,
                               Employer.OTHER)].astype(np.int8)
+    degree_share = np.r_[np.full(n_cw, wf.degree_share_community_workers),
+                         np.full(n_grid, wf.degree_share_grid_workers),
+                         np.full(n_rest, wf.degree_share_workforce)]
     community = np.full(n, -1, np.int32)
     community[:n_cw] = rng.permutation(_share_out(n_cw, model.places.population.sum(axis=1), rng))
-    rows = model.add_workers(n, level=levels, community_worker=is_cw, talent=talent,
-                             employer=employer, community=community,
+    rows = model.add_workers(n, level=levels, community_worker=is_cw, grid_worker=is_grid,
+                             talent=talent, employer=employer, community=community,
+                             degree=rng.random(n) < degree_share,
                              age=_ages(model, n, wf.mean_age, wf.age_sd))
     # CE hours in the year before the start: registered professionals are taken to have met
     # the duty (assumption; registration requires CE, seed 001)
@@ -85,7 +127,9 @@ def init(model: SocialWorkModel) -> WorkforceState:
     # time at current level: uniform over the previous 0-max_years_at_level_start years
     months_at_level = wf.max_years_at_level_start * 12
     model.workers.level_since[rows] = -np.floor(rng.random(n) * months_at_level).astype(np.int32)
-    return WorkforceState()
+    # last year's graduates who did not enter social work are still looking (assumption)
+    return WorkforceState(reference_wage=wf.reference_wage,
+                          graduates_seeking=wf.graduates * (1.0 - wf.graduate_entry_share))
 
 
 def compact(model: SocialWorkModel) -> None:
@@ -120,21 +164,82 @@ def _exits(model: SocialWorkModel) -> None:
     rows = np.flatnonzero(worker_agents.leave(model))
     model.flows.exits += int(talent[rows].sum())
     cw_rows = rows[w.community_worker[rows]]
-    replace_communities = w.community[cw_rows].copy()
-    employer = w.employer[rows]
+    vacant_communities = w.community[cw_rows].copy()
+    n_grid = int(w.grid_worker[rows].sum())
+    employer = np.where(w.community_worker[rows] | w.grid_worker[rows], -1, w.employer[rows])
     refill = {e: int(draws.binomial(int((employer == e).sum()), wf.post_refill_share))
               for e in (Employer.SOCIAL_ORG, Employer.OTHER)}
     w.leave(rows)
-    if len(cw_rows):
-        # community-worker posts are refilled by uncertified newcomers (assumption)
-        model.add_workers(len(cw_rows), community_worker=True, employer=Employer.COMMUNITY,
-                          community=replace_communities,
-                          age=_ages(model, len(cw_rows), wf.entrant_age, wf.age_sd / 2))
+    _recruit_community_workers(model, vacant_communities)
+    _new_grid_workers(model, n_grid)
     for employer_kind, n in refill.items():
-        if n:  # organisations refill most posts with uncertified new hires (assumption)
-            model.add_workers(n, talent=True, employer=employer_kind,
-                              age=_ages(model, n, wf.entrant_age, wf.age_sd / 2))
-            model.flows.entries += n
+        if n:  # organisations refill most posts with new hires, qualified as the policy says
+            model.flows.entries += _hire_newcomers(model, n, talent=True, employer=employer_kind)
+
+
+def _new_grid_workers(model: SocialWorkModel, n: int) -> None:
+    """Vacant grid posts are filled by uncertified newcomers (the pool stays its size)."""
+    wf = model.params.workforce
+    if n:
+        model.add_workers(n, grid_worker=True, employer=Employer.OTHER,
+                          degree=model.draws["workforce"].uniform(n) < wf.degree_share_grid_workers,
+                          age=_ages(model, n, wf.entrant_age, wf.age_sd / 2))
+
+
+def _hire_newcomers(model: SocialWorkModel, n: int, **columns: object) -> int:
+    """Add ``n`` new hires from outside: the policy's qualified share are graduates (a
+    degree, while the year's graduates last); the rest uncertified. Returns ``n``."""
+    wf, state = model.params.workforce, model.workforce
+    qualified = min(model.draws["workforce"].binomial(n, wf.recruitment.qualified_share),
+                    int(state.graduates_seeking))
+    state.graduates_seeking -= qualified
+    age = np.r_[np.full(qualified, wf.graduate_age), _ages(model, n - qualified, wf.entrant_age,
+                                                          wf.age_sd / 2)]
+    model.add_workers(n, degree=np.arange(n) < qualified, age=age, **columns)  # type: ignore[arg-type]
+    return n
+
+
+def _recruit_community_workers(model: SocialWorkModel, communities: IntArray) -> None:
+    """Fill vacant community-worker posts: ``recruitment.qualified_share`` of them with
+    qualified people from the pools by their weights (as far as each supplies them),
+    the rest with grid workers (``grid_share_of_others``) or uncertified newcomers."""
+    n = len(communities)
+    if not n:
+        return
+    rc, w, draws = model.params.workforce.recruitment, model.workers, model.draws["workforce"]
+    n_qual = draws.binomial(n, rc.qualified_share)
+    weights = np.array([rc.from_graduates, rc.from_certified, rc.from_grid_workers])
+    wanted = (np.floor(n_qual * weights / weights.sum()) if weights.sum() > 0
+              else np.zeros(3)).astype(int)
+    wanted[int(np.argmax(weights))] += n_qual - int(wanted.sum())
+    alive, grid, key = w.view("alive"), w.view("grid_worker"), w.view("rank_key")
+    qualified = (w.view("level") >= Level.ASSISTANT) | w.view("degree")
+    n_grad = min(int(wanted[0]), int(model.workforce.graduates_seeking))
+    model.workforce.graduates_seeking -= n_grad
+    outsiders = alive & w.view("talent") & ~w.view("community_worker") & ~grid & (
+        w.view("level") >= Level.ASSISTANT) & (w.view("employer") == Employer.OTHER) & (
+        w.view("unit") < 0)
+    movers_cert = draws.choose(np.flatnonzero(outsiders), int(wanted[1]), key)
+    movers_grid = draws.choose(np.flatnonzero(alive & grid & qualified), int(wanted[2]), key)
+    n_other = n - n_grad - len(movers_cert) - len(movers_grid)
+    taken = np.zeros(w.n, dtype=bool)
+    taken[movers_grid] = True
+    plain_grid = draws.choose(np.flatnonzero(alive & grid & ~taken),
+                              draws.binomial(n_other, rc.grid_share_of_others), key)
+    movers = np.r_[movers_cert, movers_grid, plain_grid].astype(np.int64)
+    places = communities[n_grad:]
+    w.community_worker[movers], w.grid_worker[movers] = True, False
+    w.employer[movers], w.community[movers] = Employer.COMMUNITY, places[:len(movers)]
+    _new_grid_workers(model, len(movers_grid) + len(plain_grid))
+    wf = model.params.workforce
+    if n_grad:
+        model.add_workers(n_grad, community_worker=True, employer=Employer.COMMUNITY, degree=True,
+                          community=communities[:n_grad], age=wf.graduate_age)
+    n_new = len(places) - len(movers)
+    if n_new:
+        model.add_workers(n_new, community_worker=True, employer=Employer.COMMUNITY,
+                          community=places[len(movers):],
+                          age=_ages(model, n_new, wf.entrant_age, wf.age_sd / 2))
 
 
 def _train(model: SocialWorkModel) -> None:
@@ -148,7 +253,8 @@ def _train(model: SocialWorkModel) -> None:
         w.view("ce_last_year")[:] = w.view("ce_hours")
         w.view("ce_hours")[:] = 0.0
     w.view("ce_hours")[:] += tr.ce_hours_other / 12.0
-    candidates = np.flatnonzero(w.view("alive") & (w.view("talent") | w.view("community_worker")))
+    candidates = np.flatnonzero(w.view("alive") & (w.view("talent") | w.view("community_worker")
+                                                   | w.view("grid_worker")))
     if places <= 0 or not len(candidates):
         return
     prep, prep_score, ce_score = worker_agents.training_priority(model, candidates)
@@ -178,29 +284,44 @@ def _smallest(score: FloatArray, k: int) -> IntArray:
 
 
 def registrations_in(model: SocialWorkModel, year: int) -> int:
-    """Exam registrations in ``year``: the explicit series if it lists the year, else the rule."""
+    """Growth rule: exam registrations in ``year``: the explicit series if it lists the
+    year, else base x growth^years (x the one-off multiplier in its one year), at most
+    the ceiling."""
     ex = model.params.workforce.exam
     if ex.registrations_series and year in ex.registrations_series:
         return int(ex.registrations_series[year])
     start_year = int(model.params.start[:4])
     r = ex.registrations_base * (1.0 + ex.registration_growth) ** (year - start_year)
-    if ex.incentive_year is not None and year >= ex.incentive_year:
+    if ex.incentive_year is not None and year == ex.incentive_year:
         r *= ex.incentive_multiplier
     return int(round(min(r, ex.max_registrations_share * model.params.territory.population)))
 
 
 def _sit_exam(model: SocialWorkModel, year: int) -> None:
     ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
-    total = registrations_in(model, year)
-    rows = worker_agents.register_for_exam(model, total)
-    # a pool too small to supply its share leaves the rest to outside registrants
-    outsiders = total - len(rows)
+    series = ex.registrations_series or {}
+    if ex.registration_mode == "decision":
+        rows, outsiders = worker_agents.decide_to_register(model, series.get(year))
+    else:
+        total = registrations_in(model, year)
+        rows = worker_agents.register_by_shares(model, total)
+        # a pool too small to supply its share leaves the rest to outside registrants
+        outsiders = total - len(rows)
     target = worker_agents.exam_targets(model, rows)
     passed = draws.select(worker_agents.pass_probability(model, rows, target), w.rank_key[rows])
+    w.failures[rows[~passed]] += 1
+    group = worker_agents.registrant_group(model)[rows]
+    out_passed = draws.binomial(outsiders, ex.pass_rate_assistant)
+    offer = model.workforce.offer
+    bonus = float(offer.bonus[group[passed]].sum()
+                  + out_passed * offer.bonus[REGISTRANT_GROUPS.index("outside")])
     model.workforce.pending.append(Pending(
         effective_step=model.steps + ex.certificate_delay_months, rows=rows[passed],
-        levels=target[passed], outsiders=draws.binomial(outsiders, ex.pass_rate_assistant)))
-    model.flows.registrations += total
+        levels=target[passed], outsiders=out_passed, bonus=bonus))
+    model.flows.registrations += len(rows) + outsiders
+    by_group = np.bincount(group, minlength=len(REGISTRANT_GROUPS)).astype(np.int64)
+    by_group[REGISTRANT_GROUPS.index("outside")] += outsiders
+    model.flows.registrations_by_group = by_group
 
 
 def _take_effect(model: SocialWorkModel) -> None:
@@ -215,12 +336,58 @@ def _take_effect(model: SocialWorkModel) -> None:
         model.flows.entries += model.workers.certify(p.rows[still_here], p.levels[still_here],
                                                      model.steps)
         model.flows.passes += int(still_here.sum()) + p.outsiders
+        model.flows.incentive_cost += p.bonus  # the bonus was earned at the exam
         if p.outsiders:
             model.add_workers(p.outsiders, level=Level.ASSISTANT, talent=True,
                               employer=Employer.OTHER,
                               age=_ages(model, p.outsiders, wf.entrant_age, wf.age_sd / 2))
             model.flows.entries += p.outsiders
     _senior_review(model)
+
+
+def _staff_evaluation(model: SocialWorkModel) -> None:
+    """Tianjin's yearly staff-certificate evaluation (社会工作员评定, seed 000): uncertified
+    social-organisation staff, other workforce members and community workers are evaluated,
+    recently trained people first; a share earn the staff certificate."""
+    tr, w, draws = model.params.workforce.training, model.workers, model.draws["workforce"]
+    candidates = np.flatnonzero(w.view("alive") & (w.view("level") == Level.NONE)
+                                & (w.view("talent") | w.view("community_worker")))
+    chosen = draws.choose(candidates, tr.staff_evaluation_intake, w.view("rank_key"),
+                          prefer=worker_agents.recently_trained(model))
+    earn = chosen[draws.select(np.full(len(chosen), tr.staff_evaluation_pass_rate),
+                               w.rank_key[chosen])]
+    model.flows.entries += w.certify(earn, Level.STAFF, model.steps)
+
+
+def active_incentives(model: SocialWorkModel) -> Offer:
+    """What the incentive policies running this month offer each registrant group."""
+    offer = Offer.none()
+    date = model.date
+    for policy in model.params.workforce.incentives:
+        if policy.start <= date and (policy.end is None or date <= policy.end):
+            groups = (range(len(REGISTRANT_GROUPS)) if policy.group == "all"
+                      else [REGISTRANT_GROUPS.index(policy.group)])
+            for g in groups:
+                offer.bonus[g] += policy.bonus_per_pass
+                offer.salary_step[g] += policy.salary_step
+                offer.required[g] |= policy.requirement
+    return offer
+
+
+def _pay(model: SocialWorkModel) -> None:
+    """Each January salaries and the reference wage are indexed; every month the running
+    incentive policies set the offer, and their allowances to certified members are paid."""
+    wf, w = model.params.workforce, model.workers
+    year, month = model.year_month
+    if month == 1:
+        years = year - int(model.params.start[:4])
+        model.salary[:] = salary_by_level(model.params, years)
+        model.workforce.reference_wage = wf.reference_wage * (1.0 + wf.reference_wage_growth) ** years
+    offer = model.workforce.offer = active_incentives(model)
+    if offer.salary_step.any():
+        holders = w.view("alive") & (w.view("level") >= Level.ASSISTANT)
+        group = worker_agents.registrant_group(model)[holders]
+        model.flows.incentive_cost += float(offer.salary_step[group[group >= 0]].sum())
 
 
 def _senior_review(model: SocialWorkModel) -> None:
@@ -237,18 +404,23 @@ def _graduates(model: SocialWorkModel) -> None:
     wf = model.params.workforce
     n = model.draws["workforce"].binomial(wf.graduates, wf.graduate_entry_share)
     if n:
-        model.add_workers(n, talent=True, employer=Employer.SOCIAL_ORG,
+        model.add_workers(n, talent=True, employer=Employer.SOCIAL_ORG, degree=True,
                           age=_ages(model, n, wf.graduate_age, 1.0))
         model.flows.entries += n
+    # the rest look for other posts (community workers, new hires) until next year's cohort
+    model.workforce.graduates_seeking = wf.graduates * (1.0 - wf.graduate_entry_share)
 
 
 def step(model: SocialWorkModel) -> None:
     """One month of workforce change."""
     wf = model.params.workforce
     year, month = model.year_month
+    _pay(model)
     model.workers.view("age")[:] += 1.0 / 12.0
     _exits(model)
     _train(model)
+    if month == wf.training.staff_evaluation_month:
+        _staff_evaluation(model)
     if month == wf.exam.month:
         _sit_exam(model, year)
     _take_effect(model)
