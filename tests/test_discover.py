@@ -19,8 +19,8 @@ from simulation.discovery import parse_target
 from simulation.discovery.target import TargetError
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = "community_worker_certified_share@2025-12 >= 0.5"
-GROWTH = "workforce.exam.registration_growth"
+TARGET = "community_worker_qualified_share@2025-12 >= 0.5"
+GROWTH = "workforce.recruitment.qualified_share"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def sweep(tmp_path_factory):
                                         encoding="utf-8")
     exp = yaml.safe_load((ROOT / "experiments" / "certified_target_small_city.yaml").read_text())
     exp.update(name="disc48", scenario="city48.yaml", samples=48, replicates=1,
-               outputs=["community_worker_certified_share@2025-12", "community_worker_certified_share",
+               outputs=["community_worker_qualified_share@2025-12", "community_worker_certified_share",
                         "certified_total"])
     (folder / "disc48.yaml").write_text(yaml.safe_dump(exp), encoding="utf-8")
     assert main(["sweep", str(folder / "disc48.yaml"), "--out", str(folder / "sweep"),
@@ -47,7 +47,7 @@ def test_discovers_the_certified_target(sweep, cli):
     assert 0 < info["points_meeting_target"] < info["points"] == 48
     box = info["chosen_box"]
     assert box["density"] >= 0.8 and box["coverage"] > 0.3
-    # the box asks for more of what raises the share (registration growth or the pass
+    # the box asks for more of what raises the share (qualified recruitment or the pass
     # rate, raised lows) and never for more attrition (a lowered high or no limit)
     limits = box["limits"]
     raised = [limits[k]["low"] > limits[k]["sweep_low"] + 1e-9

@@ -183,7 +183,8 @@ def decide_to_register(model: SocialWorkModel, total: int | None = None) -> tupl
         p = _scaled(p, total - outsiders)
     else:
         outsiders = draws.binomial(ex.outside_pool, p_out)
-    chosen: IntArray = rows[draws.select(p, w.rank_key[rows])]
+    # drawn within each group, so one group's policy never moves another's count
+    chosen: IntArray = rows[draws.select(p, w.rank_key[rows], strata=registrant_group(model)[rows])]
     return chosen, int(outsiders)
 
 
