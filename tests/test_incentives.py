@@ -154,3 +154,9 @@ def test_decision_mode_refuses_the_growth_multiplier(cli):
     status, _, err = cli("validate", "tianjin_baseline", "--set",
                          "workforce.exam.incentive_multiplier=2")
     assert status == 2 and "workforce.incentives" in err
+
+
+def test_explain_lists_incentive_policies(cli):
+    status, out, err = cli("explain", "qualified_recruitment")
+    assert status == 0, err
+    assert "community_worker_exam_support: community_workers, 2022-01..open: bonus 2,000" in out

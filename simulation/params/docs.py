@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..results import write_atomic
-from .schema import Scenario, describe_parameters
+from .schema import Scenario, describe_parameters, summarize_items
 
 __all__ = ["markdown_table", "update_file"]
 
@@ -21,10 +21,8 @@ START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 def _fmt(value: object) -> str:
     if value is None:
         return "—"
-    if isinstance(value, list):  # the targets: one compact item each
-        from .schema import PolicyTarget
-
-        return "; ".join(str(PolicyTarget.model_validate(v)) for v in value) or "none"
+    if isinstance(value, list):  # targets or incentive policies: one compact item each
+        return summarize_items(value)
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
     if isinstance(value, int) and not isinstance(value, bool):

@@ -49,6 +49,7 @@ __all__ = [
     "Workforce",
     "YearMonth",
     "describe_parameters",
+    "summarize_items",
     "param",
 ]
 
@@ -332,6 +333,13 @@ class Incentive(Section):
     requirement: bool = Field(False, description="a certificate becomes a requirement of the "
                               "group's posts while the policy runs")
     source: str = Field(min_length=1, description="seed document or stated assumption")
+
+    def __str__(self) -> str:
+        offer = ", ".join(part for part in (
+            f"bonus {self.bonus_per_pass:,.0f} yuan/pass" if self.bonus_per_pass else "",
+            f"allowance {self.salary_step:,.0f} yuan/month" if self.salary_step else "",
+            "certificate required" if self.requirement else "") if part) or "nothing"
+        return f"{self.name}: {self.group}, {self.start}..{self.end or 'open'}: {offer}"
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Incentive:
@@ -787,6 +795,14 @@ class Scenario(Section):
                 self.territory.communities + self.territory.villages) == 0:
             raise ValueError("community workers need communities or villages")
         return self
+
+
+def summarize_items(items: list[dict[str, Any]]) -> str:
+    """A list parameter (policy targets, incentive policies) as one line: each item's
+    compact form, '; '-separated ('none' for an empty list)."""
+    kinds: dict[str, type[BaseModel]] = {"metric": PolicyTarget, "group": Incentive}
+    return "; ".join(str(next(k for f, k in kinds.items() if f in item).model_validate(item))
+                     for item in items) or "none"
 
 
 def _bounds(info: Any) -> tuple[float | None, float | None]:

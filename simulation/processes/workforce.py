@@ -27,6 +27,8 @@ import numpy as np
 from ..agents import workers as worker_agents
 from ..params.schema import REGISTRANT_GROUPS
 from ..state import BoolArray, Employer, FloatArray, IntArray, Level, salary_by_level
+from . import recruitment
+from .recruitment import ages
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
@@ -73,13 +75,6 @@ class WorkforceState:
     graduates_seeking: float = 0.0
 
 
-def _ages(model: SocialWorkModel, n: int, mean: float, sd: float) -> FloatArray:
-    wf = model.params.workforce
-    ages: FloatArray = np.clip(model.draws["workforce"].normal(mean, sd, n), 18.0,
-                               wf.retirement_age - 0.5)
-    return ages
-
-
 def init(model: SocialWorkModel) -> WorkforceState:
     """Create the starting workforce from the scenario's stocks."""
     wf, rng = model.params.workforce, model.draws["workforce"].rng
@@ -116,7 +111,7 @@ def init(model: SocialWorkModel) -> WorkforceState:
     rows = model.add_workers(n, level=levels, community_worker=is_cw, grid_worker=is_grid,
                              talent=talent, employer=employer, community=community,
                              degree=rng.random(n) < degree_share,
-                             age=_ages(model, n, wf.mean_age, wf.age_sd))
+                             age=ages(model, n, wf.mean_age, wf.age_sd))
     # CE hours in the year before the start: registered professionals are taken to have met
     # the duty (assumption; registration requires CE, seed 001)
     duty, start_month = model.params.duties.ce_hours, int(model.params.start[5:])
@@ -170,76 +165,11 @@ def _exits(model: SocialWorkModel) -> None:
     refill = {e: int(draws.binomial(int((employer == e).sum()), wf.post_refill_share))
               for e in (Employer.SOCIAL_ORG, Employer.OTHER)}
     w.leave(rows)
-    _recruit_community_workers(model, vacant_communities)
-    _new_grid_workers(model, n_grid)
+    recruitment.fill_community_posts(model, vacant_communities)
+    recruitment.new_grid_workers(model, n_grid)
     for employer_kind, n in refill.items():
         if n:  # organisations refill most posts with new hires, qualified as the policy says
-            model.flows.entries += _hire_newcomers(model, n, talent=True, employer=employer_kind)
-
-
-def _new_grid_workers(model: SocialWorkModel, n: int) -> None:
-    """Vacant grid posts are filled by uncertified newcomers (the pool stays its size)."""
-    wf = model.params.workforce
-    if n:
-        model.add_workers(n, grid_worker=True, employer=Employer.OTHER,
-                          degree=model.draws["workforce"].uniform(n) < wf.degree_share_grid_workers,
-                          age=_ages(model, n, wf.entrant_age, wf.age_sd / 2))
-
-
-def _hire_newcomers(model: SocialWorkModel, n: int, **columns: object) -> int:
-    """Add ``n`` new hires from outside: the policy's qualified share are graduates (a
-    degree, while the year's graduates last); the rest uncertified. Returns ``n``."""
-    wf, state = model.params.workforce, model.workforce
-    qualified = min(model.draws["workforce"].binomial(n, wf.recruitment.qualified_share),
-                    int(state.graduates_seeking))
-    state.graduates_seeking -= qualified
-    age = np.r_[np.full(qualified, wf.graduate_age), _ages(model, n - qualified, wf.entrant_age,
-                                                          wf.age_sd / 2)]
-    model.add_workers(n, degree=np.arange(n) < qualified, age=age, **columns)  # type: ignore[arg-type]
-    return n
-
-
-def _recruit_community_workers(model: SocialWorkModel, communities: IntArray) -> None:
-    """Fill vacant community-worker posts: ``recruitment.qualified_share`` of them with
-    qualified people from the pools by their weights (as far as each supplies them),
-    the rest with grid workers (``grid_share_of_others``) or uncertified newcomers."""
-    n = len(communities)
-    if not n:
-        return
-    rc, w, draws = model.params.workforce.recruitment, model.workers, model.draws["workforce"]
-    n_qual = draws.binomial(n, rc.qualified_share)
-    weights = np.array([rc.from_graduates, rc.from_certified, rc.from_grid_workers])
-    wanted = (np.floor(n_qual * weights / weights.sum()) if weights.sum() > 0
-              else np.zeros(3)).astype(int)
-    wanted[int(np.argmax(weights))] += n_qual - int(wanted.sum())
-    alive, grid, key = w.view("alive"), w.view("grid_worker"), w.view("rank_key")
-    qualified = (w.view("level") >= Level.ASSISTANT) | w.view("degree")
-    n_grad = min(int(wanted[0]), int(model.workforce.graduates_seeking))
-    model.workforce.graduates_seeking -= n_grad
-    outsiders = alive & w.view("talent") & ~w.view("community_worker") & ~grid & (
-        w.view("level") >= Level.ASSISTANT) & (w.view("employer") == Employer.OTHER) & (
-        w.view("unit") < 0)
-    movers_cert = draws.choose(np.flatnonzero(outsiders), int(wanted[1]), key)
-    movers_grid = draws.choose(np.flatnonzero(alive & grid & qualified), int(wanted[2]), key)
-    n_other = n - n_grad - len(movers_cert) - len(movers_grid)
-    taken = np.zeros(w.n, dtype=bool)
-    taken[movers_grid] = True
-    plain_grid = draws.choose(np.flatnonzero(alive & grid & ~taken),
-                              draws.binomial(n_other, rc.grid_share_of_others), key)
-    movers = np.r_[movers_cert, movers_grid, plain_grid].astype(np.int64)
-    places = communities[n_grad:]
-    w.community_worker[movers], w.grid_worker[movers] = True, False
-    w.employer[movers], w.community[movers] = Employer.COMMUNITY, places[:len(movers)]
-    _new_grid_workers(model, len(movers_grid) + len(plain_grid))
-    wf = model.params.workforce
-    if n_grad:
-        model.add_workers(n_grad, community_worker=True, employer=Employer.COMMUNITY, degree=True,
-                          community=communities[:n_grad], age=wf.graduate_age)
-    n_new = len(places) - len(movers)
-    if n_new:
-        model.add_workers(n_new, community_worker=True, employer=Employer.COMMUNITY,
-                          community=places[len(movers):],
-                          age=_ages(model, n_new, wf.entrant_age, wf.age_sd / 2))
+            model.flows.entries += recruitment.hire_newcomers(model, n, talent=True, employer=employer_kind)
 
 
 def _train(model: SocialWorkModel) -> None:
@@ -340,7 +270,7 @@ def _take_effect(model: SocialWorkModel) -> None:
         if p.outsiders:
             model.add_workers(p.outsiders, level=Level.ASSISTANT, talent=True,
                               employer=Employer.OTHER,
-                              age=_ages(model, p.outsiders, wf.entrant_age, wf.age_sd / 2))
+                              age=ages(model, p.outsiders, wf.entrant_age, wf.age_sd / 2))
             model.flows.entries += p.outsiders
     _senior_review(model)
 
@@ -405,7 +335,7 @@ def _graduates(model: SocialWorkModel) -> None:
     n = model.draws["workforce"].binomial(wf.graduates, wf.graduate_entry_share)
     if n:
         model.add_workers(n, talent=True, employer=Employer.SOCIAL_ORG, degree=True,
-                          age=_ages(model, n, wf.graduate_age, 1.0))
+                          age=ages(model, n, wf.graduate_age, 1.0))
         model.flows.entries += n
     # the rest look for other posts (community workers, new hires) until next year's cohort
     model.workforce.graduates_seeking = wf.graduates * (1.0 - wf.graduate_entry_share)

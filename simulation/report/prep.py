@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..outcomes import METRICS
 from ..params import Scenario
-from ..params.schema import PolicyTarget, describe_parameters
+from ..params.schema import PolicyTarget, describe_parameters, summarize_items
 
 __all__ = ["QUANTILES", "Q_COLUMNS", "Indicator", "compare_finals", "holds",
            "fan_frame", "index_frame", "indicators", "median_frame", "morris_frame", "parameter_rows",
@@ -231,9 +231,8 @@ def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     """Every parameter of ``scenario`` (the schema's description), columns ``path, value,
     unit, source, description, assumption`` (True when the source is empty or an assumption)."""
     rows = pd.DataFrame(describe_parameters(Scenario, scenario))
-    is_list = rows["value"].map(lambda v: isinstance(v, list))  # the targets: one line each
-    rows.loc[is_list, "value"] = rows.loc[is_list, "value"].map(
-        lambda items: "; ".join(str(PolicyTarget.model_validate(i)) for i in items) or "none")
+    is_list = rows["value"].map(lambda v: isinstance(v, list))  # targets, incentives: one line
+    rows.loc[is_list, "value"] = rows.loc[is_list, "value"].map(summarize_items)
     rows["assumption"] = rows["source"].eq("") | rows["source"].str.startswith("assumption")
     return rows[["path", "value", "unit", "source", "description", "assumption"]]
 
