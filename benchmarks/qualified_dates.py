@@ -18,6 +18,7 @@ import pandas as pd
 
 from simulation import run
 from simulation.execution.executors import ProcessExecutor
+from simulation.params.docs import write_block
 
 SCENARIOS = ("tianjin_baseline", "qualified_recruitment")
 METRIC, THRESHOLD, DATE = "community_worker_qualified_share", 0.5, "2025-12"
@@ -70,12 +71,7 @@ def main() -> None:
     text = table(args.replicates, args.workers)
     print(text)
     if args.out:
-        old = args.out.read_text(encoding="utf-8")
-        head, found, rest = old.partition(START)
-        if not found:
-            raise SystemExit(f"error: {args.out}: no {START} block")
-        _, _, tail = rest.partition(END)
-        args.out.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+        write_block(args.out, START, END, text)
 
 
 if __name__ == "__main__":

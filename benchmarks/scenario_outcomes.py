@@ -15,6 +15,7 @@ from pathlib import Path
 from simulation import run
 from simulation.outcomes import METRICS
 from simulation.params import shipped_scenarios
+from simulation.params.docs import write_block
 
 #: the registry's key metrics (``key=True`` in simulation/outcomes.py), in registry order
 KEY = [m for m in METRICS if m.key]
@@ -55,11 +56,8 @@ def main() -> None:
     text = table(args.replicates)
     print(text)
     if args.out:
-        start, end = "<!-- scenario_outcomes:start -->", "<!-- scenario_outcomes:end -->"
-        old = args.out.read_text(encoding="utf-8")
-        head, _, rest = old.partition(start)
-        _, _, tail = rest.partition(end)
-        args.out.write_text(f"{head}{start}\n{text}{end}{tail}", encoding="utf-8")
+        write_block(args.out, "<!-- scenario_outcomes:start -->", "<!-- scenario_outcomes:end -->",
+                    text)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import pandas as pd
 
 from simulation.model import SocialWorkModel
 from simulation.params import load_scenario
+from simulation.params.docs import write_block
 
 START, END = "<!-- workforce_figures:start -->", "<!-- workforce_figures:end -->"
 #: seed 004's 2025 registration records, over public population figures (not in the seeds)
@@ -108,12 +109,7 @@ def main() -> None:
     text = table()
     print(text)
     if args.out:
-        old = args.out.read_text(encoding="utf-8")
-        head, found, rest = old.partition(START)
-        if not found:
-            raise SystemExit(f"error: {args.out}: no {START} block")
-        _, _, tail = rest.partition(END)
-        args.out.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+        write_block(args.out, START, END, text)
 
 
 if __name__ == "__main__":

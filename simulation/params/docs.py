@@ -13,7 +13,7 @@ from pathlib import Path
 from ..results import write_atomic
 from .schema import Scenario, describe_parameters, summarize_items
 
-__all__ = ["markdown_table", "update_file"]
+__all__ = ["markdown_table", "update_file", "write_block"]
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 
@@ -43,15 +43,24 @@ def markdown_table(scenario: Scenario | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_file(path: Path) -> bool:
-    """Rewrite the marked table in ``path``; True if it changed."""
+def write_block(path: Path, start: str, end: str, block: str) -> bool:
+    """Replace what lies between the markers ``start`` and ``end`` in ``path`` by ``block``
+    (atomically); True if the file changed. Generated tables in docs/ and the README are
+    written this way, so the prose around them stays hand-written."""
     text = path.read_text(encoding="utf-8")
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    new = f"{head}{START}\n{markdown_table()}{END}{tail}"
+    head, found, rest = text.partition(start)
+    if not found or end not in rest:
+        raise ValueError(f"{path}: no {start} ... {end} block")
+    _, _, tail = rest.partition(end)
+    new = f"{head}{start}\n{block}{end}{tail}"
     if new != text:
         write_atomic(path, new)
     return new != text
+
+
+def update_file(path: Path) -> bool:
+    """Rewrite the marked parameter table in ``path``; True if it changed."""
+    return write_block(path, START, END, markdown_table())
 
 
 if __name__ == "__main__":
