@@ -62,7 +62,9 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame
 def _replicate_records(scenario: Scenario, seed: int, replicates: list[int],
                        executor: Executor | None, districts: bool) -> list[list[dict[str, Any]]]:
     """Each replicate's monthly records, in the order of ``replicates``."""
-    task = partial(simulate, scenario=scenario, districts=districts)  # picklable: any executor
+    task = partial(simulate, scenario=scenario)  # picklable: runs on any executor
+    if districts:
+        task = partial(simulate, scenario=scenario, districts=True)
     runs = []
     for i, r in enumerate(replicates):
         model_seed, model_replicate = replicate_key(seed, r)
