@@ -127,9 +127,12 @@ def edited_name(parent: Parent, edits: dict[str, Any]) -> str:
 
 def scenario_text(parent: Parent, edits: dict[str, Any]) -> str:
     """The edited scenario as YAML: ``extends`` the shipped parent and writes only the edits;
-    an uploaded parent's own mapping (its ``extends`` kept) with the edits merged in."""
+    an uploaded parent's own mapping (its ``extends`` kept) with the edits merged in (its
+    comments are not kept; unedited, the uploaded text itself)."""
     if parent.shipped:
         data: dict[str, Any] = {"extends": parent.name}
+    elif not edits:  # the uploaded file as it was (its comments, and its lines for errors)
+        return parent.text or ""
     else:
         data, _ = parse_yaml_text(parent.text or "", parent.name)
         data = dict(data) if isinstance(data, dict) else {}
