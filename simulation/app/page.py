@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import solara
+import solara.lab
 from solara.server import settings
 
 from ..outcomes import DISTRICT_METRICS
@@ -179,12 +180,11 @@ def Projection(run: PageRun, lang: str) -> None:
     series = [(run.folder.scenario.name, run.folder.timeseries)]
     if base is not None:
         series.insert(0, (t("base", lang, name=base.folder.scenario.name), base.folder.timeseries))
-    charts = solara.use_memo(lambda: fan_pngs(series, lang), [run, base, lang])
+    # drawn in a thread: the run is reported finished as soon as its folder is written
+    charts = solara.lab.use_task(lambda: fan_pngs(series, lang),  # type: ignore[misc]
+                                 dependencies=[id(run), id(base), lang])
     with solara.Card(t("see", lang)):
-        with solara.Div(classes=["swsim-charts"]):
-            with solara.ColumnsResponsive(12, large=6):
-                for _, image in charts:
-                    solara.Image(image, width="100%")
+        _charts(charts, lang)
         solara.Text(t("targets", lang), style=_H)
         rows = target_rows(run.folder.timeseries, run.folder.scenario, lang)
         if rows:
@@ -192,6 +192,17 @@ def Projection(run: PageRun, lang: str) -> None:
         else:
             solara.Text(t("no_targets", lang))
         _territory(run, lang, territory_png)
+
+
+def _charts(charts: Any, lang: str) -> None:
+    if not charts.finished:
+        solara.ProgressLinear(True)
+        solara.Text(t("drawing", lang))
+        return
+    with solara.Div(classes=["swsim-charts"]):
+        with solara.ColumnsResponsive(12, large=6):
+            for _, image in charts.value:
+                solara.Image(image, width="100%")
 
 
 def _territory(run: PageRun, lang: str, draw: Any) -> None:
@@ -209,8 +220,9 @@ def CompareCard(lang: str) -> None:
 
     runs = state.runs.value
     series = [(r.label, r.folder.timeseries) for r in runs]
-    charts = solara.use_memo(lambda: fan_pngs(series, lang, bands=(50,)) if len(runs) > 1 else [],
-                             [tuple(id(r) for r in runs), lang])
+    charts = solara.lab.use_task(  # type: ignore[misc]
+        lambda: fan_pngs(series, lang, bands=(50,)) if len(runs) > 1 else [],
+        dependencies=[tuple(id(r) for r in runs), lang])
     with solara.Card(t("compare", lang)):
         if len(runs) < 2:
             solara.Text(t("compare_few", lang))
@@ -222,9 +234,7 @@ def CompareCard(lang: str) -> None:
                               on_click=lambda run=run: state.runs.set(
                                   [r for r in state.runs.value if r is not run]))
         solara.DataFrame(pd.DataFrame(compare_rows(series, lang)))
-        with solara.ColumnsResponsive(12, large=6):
-            for _, image in charts:
-                solara.Image(image, width="100%")
+        _charts(charts, lang)
 
 
 @solara.component

@@ -31,6 +31,7 @@ _PAGE: dict[str, tuple[str, str]] = {
                  "{label} 已完成,用时 {seconds:.1f} 秒;结果位于 {folder}"),
     "cancelled": ("Run cancelled.", "运行已取消。"),
     "see": ("4. Projection", "4. 预测"),
+    "drawing": ("Drawing the charts…", "正在绘制图表……"),
     "no_run": ("Run the scenario to see its projection.", "运行情景后在此查看预测结果。"),
     "base": ("{name} (base)", "{name}(基准)"),
     "targets": ("Targets", "目标"),

@@ -9,6 +9,7 @@ report's bundled CJK font (mplfonts).
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -28,11 +29,15 @@ from .text import t
 __all__ = ["compare_rows", "fan_pngs", "png", "target_rows", "territory_png"]
 
 
+#: matplotlib's rcParams are global: sessions draw one at a time (each in its own thread)
+_DRAWING = threading.Lock()
+
+
 @contextmanager
 def _fonts(lang: str) -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(plot_rc(cjk_font() if lang == "zh" else None)):
+    with _DRAWING, matplotlib.rc_context(plot_rc(cjk_font() if lang == "zh" else None)):
         yield
 
 
