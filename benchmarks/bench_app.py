@@ -92,6 +92,10 @@ def screenshots(page, folder: Path) -> None:
     page_run(page, 5, 1)
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / "app_en.png"), full_page=False)
+    page.get_by_text("Targets", exact=True).scroll_into_view_if_needed()
+    page.mouse.wheel(0, 250)
+    time.sleep(1)
+    page.screenshot(path=str(folder / "app_en_map.png"), full_page=False)
     page.get_by_role("button", name="中文").click()
     page.get_by_text("4. 预测").wait_for()
     time.sleep(2)  # the CJK font arrives

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -133,13 +134,29 @@ def _chromium() -> str | None:
                  if shutil.which(b)), None)
 
 
-def _why_no_browser() -> str | None:
+def _browser() -> tuple[str | None, str | None]:
+    """(the Chromium to drive: a system one, or None for Playwright's own; why none, if so)."""
     if importlib.util.find_spec("playwright") is None:
-        return "needs Playwright (pip install -e '.[dev]')"
-    if _chromium() is None:
-        return ("needs Chromium: apt-get install chromium (Debian/Ubuntu), or "
-                "python -m playwright install chromium")
-    return None
+        return None, "needs Playwright (pip install -e '.[dev]')"
+    system = _chromium()
+    if system is not None:
+        return system, None
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        if Path(p.chromium.executable_path).exists():
+            return None, None
+    return None, ("needs Chromium: apt-get install chromium (Debian/Ubuntu), or "
+                  "python -m playwright install chromium")
+
+
+@pytest.fixture
+def chromium() -> str | None:
+    executable, why = _browser()
+    if why:
+        print(f"skipped: {why}")
+        pytest.skip(why)
+    return executable
 
 
 def _free_port() -> int:
@@ -170,16 +187,12 @@ def server(tmp_path):
         proc.wait(timeout=20)
 
 
-def test_page_in_a_browser(server, tmp_path, cli):
-    why = _why_no_browser()
-    if why:
-        print(f"skipped: {why}")
-        pytest.skip(why)
+def test_page_in_a_browser(chromium, server, tmp_path, cli):
     from playwright.sync_api import sync_playwright
 
     url, results = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             offline: list[str] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -49,10 +48,11 @@ def main(args: argparse.Namespace) -> int:
     if results.exists() and not results.is_dir():
         raise UsageError(f"swsim app: --results {args.results}: not a folder")
     env = {**os.environ, "SWSIM_APP_RESULTS": str(results),
-           "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
+           "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+           # a closed tab's session (and its worker process) ends after 15 minutes, not 24 h
+           "SOLARA_KERNEL_CULL_TIMEOUT": os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT", "15m")}
     print(f"swsim app: serving on http://{args.host}:{args.port}/ (results in {results}; "
           "Ctrl-C stops)", flush=True)
-    try:
-        return subprocess.call(command(args.host, args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    # the server replaces this process: a signal to it (Ctrl-C, kill) reaches the server
+    os.execve(sys.executable, command(args.host, args.port), env)
+    return 0  # not reached

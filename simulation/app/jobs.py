@@ -38,7 +38,16 @@ def _serve(tasks: Any, results: Any) -> None:
     from ..runner import replicate_tables  # the heavy imports happen here, before any job
 
     results.put(("ready", None, None))
-    while (task := tasks.get()) is not None:
+    parent = mp.parent_process()
+    while True:
+        try:
+            task = tasks.get(timeout=1.0)
+        except queue.Empty:  # a server killed without a goodbye leaves no orphan behind
+            if parent is not None and not parent.is_alive():
+                return
+            continue
+        if task is None:
+            return
         job, scenario, seed, replicates = task
         try:
             for r in range(replicates):

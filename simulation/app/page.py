@@ -259,10 +259,20 @@ def _edited_text() -> str:
     return edited()[0]
 
 
+def _warm_up() -> None:
+    """Start the session's worker soon after the page is shown: its imports (~1 s of CPU)
+    then do not compete with the page's first render, and a run starts warm."""
+    import threading
+
+    timer = threading.Timer(1.5, worker, [solara.get_kernel_id()])
+    timer.daemon = True
+    timer.start()
+
+
 @solara.component
 def Page() -> None:
     lang = state.lang.value
-    solara.use_effect(lambda: worker() and None, [])  # start the worker warm, at page load
+    solara.use_effect(_warm_up, [])
     solara.Style(CSS)
     solara.Title("swsim")
     with solara.Column(style={"max-width": "1400px", "margin": "auto", "padding": "12px"}):

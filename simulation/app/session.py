@@ -71,9 +71,10 @@ _workers: dict[str, Worker] = {}
 _lock = threading.Lock()
 
 
-def worker() -> Worker:
-    """This session's worker process (started on first use, kept warm)."""
-    kernel = solara.get_kernel_id()
+def worker(kernel: str | None = None) -> Worker:
+    """This session's worker process (started on first use, kept warm); ``kernel``: the
+    session's id, for callers outside its context (a timer thread)."""
+    kernel = kernel or solara.get_kernel_id()
     with _lock:
         if kernel not in _workers:
             _workers[kernel] = Worker()
