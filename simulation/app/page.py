@@ -149,34 +149,22 @@ def RunCard(lang: str) -> None:
 
 def _status(lang: str) -> None:
     status = state.status.value
-    if not status:
+    if status is None:
         return
-    kind, _, rest = status.partition("|")
-    if kind == "cancelled":
+    if status.kind == "cancelled":
         solara.Text(t("cancelled", lang))
-    elif kind == "done":
-        seconds, _, folder = rest.partition("|")
-        solara.Text(t("finished", lang, label="", seconds=float(seconds), folder=folder),
-                    classes=["swsim-finished"])
+    elif status.kind == "done":
+        solara.Text(t("finished", lang, label=status.label, seconds=status.seconds,
+                      folder=status.folder), classes=["swsim-finished"])
     elif run_job.pending:
-        done, _, total = rest.partition("|")
-        solara.Text(t("running", lang, label=kind, done=done, total=total))
-
-
-def _base_for(run: PageRun) -> PageRun | None:
-    for (_, seed, reps), base in state.bases.value.items():
-        if base.folder.scenario.name != run.folder.scenario.name and seed == run.folder.manifest[
-                "seed"] and reps == run.folder.manifest["replicates"] and \
-                base.folder.scenario.name == state.parent.value.name:
-            return base
-    return None
+        solara.Text(t("running", lang, label=status.label, done=status.done, total=status.total))
 
 
 @solara.component
 def Projection(run: PageRun, lang: str) -> None:
     from .views import fan_pngs, target_rows, territory_png
 
-    base = _base_for(run)
+    base = run.base
     series = [(run.folder.scenario.name, run.folder.timeseries)]
     if base is not None:
         series.insert(0, (t("base", lang, name=base.folder.scenario.name), base.folder.timeseries))

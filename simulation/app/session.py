@@ -11,7 +11,7 @@ import io
 import os
 import threading
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..results import check_destination
 from .jobs import Cancelled, Worker
 from .levers import Lever, Parent, load_text, parse_edit, scenario_text
 
-__all__ = ["MAX_RUNS", "PageRun", "apply_edit", "base_scenario", "edited", "report_html",
+__all__ = ["MAX_RUNS", "PageRun", "Status", "apply_edit", "base_scenario", "edited", "report_html",
            "results_dir", "results_zip", "run_job", "state", "upload", "worker"]
 
 #: runs kept for comparison (the oldest is dropped)
@@ -40,10 +40,24 @@ class PageRun:
     folder: RunFolder
     districts: pd.DataFrame
     text: str  # the scenario YAML it ran (what the download holds)
+    base: PageRun | None = None  # the unedited parent, same seed and replicates (if edited)
 
     @property
     def path(self) -> Path:
         return self.folder.path
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the run card says: a run under way (replicates done of total), finished, or
+    cancelled."""
+
+    kind: str  # "running", "done" or "cancelled"
+    label: str = ""
+    done: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    folder: str = ""
 
 
 class State:
@@ -60,7 +74,7 @@ class State:
         self.replicates = solara.reactive(1)
         self.runs: solara.Reactive[list[PageRun]] = solara.reactive([])
         self.bases: solara.Reactive[dict[tuple[str, int, int], PageRun]] = solara.reactive({})
-        self.status = solara.reactive("")
+        self.status: solara.Reactive[Status | None] = solara.reactive(None)
         self.map_metric = solara.reactive("station_coverage")
         self.map_step = solara.reactive(-1)  # -1: the last month
 
@@ -160,7 +174,7 @@ def _one(text: str, scenario: Scenario, seed: int, replicates: int, done: int, t
     label = _label(scenario, seed, replicates)
 
     def progress(k: int) -> None:
-        state.status.value = f"{label}|{done + k}|{total}"
+        state.status.value = Status("running", label, done + k, total)
         run_job.progress = 100 * (done + k) / total
 
     outcome = worker().run(scenario, seed, replicates, progress,
@@ -185,12 +199,15 @@ def run_job(seed: int, replicates: int) -> str:
             state.bases.value = {**state.bases.value, base_key: base}
         run = _one(text, scenario, seed, replicates, total - replicates, total)
     except Cancelled:
-        state.status.value = "cancelled"
+        state.status.value = Status("cancelled")
         return "cancelled"
+    if state.edits.value:
+        run = replace(run, base=state.bases.value[base_key])
     runs = [r for r in state.runs.value if r.path != run.path] + [run]
     state.runs.value = runs[-MAX_RUNS:]
     state.map_step.value = -1
-    state.status.value = f"done|{run.folder.manifest.get('wall_seconds', 0)}|{run.path}"
+    state.status.value = Status("done", run.label, seconds=float(
+        run.folder.manifest.get("wall_seconds", 0)), folder=str(run.path))
     return "done"
 
 
