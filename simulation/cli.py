@@ -28,6 +28,7 @@ __all__ = ["COMMANDS", "UsageError", "main"]
 #: further sub-commands, each a module exposing ``add_parser(subparsers)`` and
 #: ``main(args) -> int``; keep those modules light to import (heavy imports inside main)
 COMMANDS: dict[str, str] = {
+    "app": "simulation.app.cli",
     "calibrate": "simulation.calibration.cli",
     "discover": "simulation.discovery.cli",
     "report": "simulation.report.cli",

@@ -60,6 +60,8 @@ class SocialWorkModel(mesa.Model):
         self.flows = Flows()
         self.ledger = Ledger()
         self.records: list[dict[str, float | int | str]] = []
+        #: per month, each district's shares (outcomes.by_district), for the page's map
+        self.district_records: list[dict[str, list[float]]] = []
         self.tiers = TierTable.from_scenario(scenario)
         self.salary: FloatArray = salary_by_level(scenario)  # yuan/month by Level, indexed yearly
 
@@ -123,6 +125,7 @@ class SocialWorkModel(mesa.Model):
         row: dict[str, float | int | str] = {"step": self.steps, "date": self.date}
         row.update(outcomes.collect(self))
         self.records.append(row)
+        self.district_records.append(outcomes.by_district(self))
 
     def run(self) -> None:
         """Step through every month of the scenario."""

@@ -24,7 +24,8 @@ from .state import EMPLOYERS, Level, S, T
 if TYPE_CHECKING:
     from .model import SocialWorkModel
 
-__all__ = ["METRICS", "Metric", "Snapshot", "collect", "key_metrics", "metric_names"]
+__all__ = ["DISTRICT_METRICS", "METRICS", "Metric", "Snapshot", "by_district", "collect", "key_metrics",
+           "metric_names"]
 
 
 class Snapshot:
@@ -319,3 +320,28 @@ def collect(model: SocialWorkModel) -> dict[str, float]:
     """Every metric for the model's current month."""
     snap = Snapshot(model)
     return {m.name: m.compute(snap) for m in METRICS}
+
+
+#: per-district shares for the page's territory view (``swsim app``): not output columns,
+#: the city-wide metric of the same name computed for each district's units alone
+DISTRICT_METRICS: dict[str, tuple[str, str]] = {
+    "station_coverage": ("Station coverage", "社工站覆盖率"),
+    "staffing_compliance": ("Staffing compliance", "人员配备达标率"),
+}
+
+
+def by_district(model: SocialWorkModel) -> dict[str, list[float]]:
+    """Each :data:`DISTRICT_METRICS` share for every district (NaN where it has no units)."""
+    snap = Snapshot(model)
+    units = model.units
+    n = model.params.territory.districts
+    stations = np.isin(units.tier, [T["street_station"], T["town_station"]])
+    staffed = snap.operating & (snap.professionals >= units.min_staff)
+
+    def share(num: np.ndarray, den: np.ndarray) -> list[float]:
+        top = np.bincount(units.district[num], minlength=n).astype(float)
+        bottom = np.bincount(units.district[den], minlength=n).astype(float)
+        return np.divide(top, bottom, out=np.full(n, np.nan), where=bottom > 0).tolist()
+
+    return {"station_coverage": share(stations & snap.operating, stations),
+            "staffing_compliance": share(staffed, snap.operating)}

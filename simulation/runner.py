@@ -37,7 +37,8 @@ from .results import (
     yaml_text,
 )
 
-__all__ = ["ReplicateError", "RunResult", "run", "run_replicate", "run_replicates", "summarise"]
+__all__ = ["ReplicateError", "RunResult", "district_frame", "replicate_tables", "run", "run_replicate",
+           "run_replicates", "summarise"]
 
 ID_COLUMNS = ["scenario", "replicate", "step", "date"]
 
@@ -58,11 +59,12 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame
     return run_replicates(scenario, seed, [replicate])[0]
 
 
-def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
-                   executor: Executor | None = None) -> list[pd.DataFrame]:
-    """The monthly metrics of each of ``replicates``, in that order, run on ``executor``
-    (default: serially in this process). Raises :class:`ReplicateError` if one fails."""
+def _replicate_records(scenario: Scenario, seed: int, replicates: list[int],
+                       executor: Executor | None, districts: bool) -> list[list[dict[str, Any]]]:
+    """Each replicate's monthly records, in the order of ``replicates``."""
     task = partial(simulate, scenario=scenario)  # picklable: runs on any executor
+    if districts:
+        task = partial(simulate, scenario=scenario, districts=True)
     runs = []
     for i, r in enumerate(replicates):
         model_seed, model_replicate = replicate_key(seed, r)
@@ -79,7 +81,40 @@ def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
     from .execution.driver import drive
 
     drive(executor or SerialExecutor(), task, None, runs, take)
-    return [_frame(scenario, r, got[i].values) for i, r in enumerate(replicates)]
+    return [got[i].values for i in range(len(replicates))]
+
+
+def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
+                   executor: Executor | None = None) -> list[pd.DataFrame]:
+    """The monthly metrics of each of ``replicates``, in that order, run on ``executor``
+    (default: serially in this process). Raises :class:`ReplicateError` if one fails."""
+    records = _replicate_records(scenario, seed, replicates, executor, districts=False)
+    return [_frame(scenario, r, rows) for r, rows in zip(replicates, records, strict=True)]
+
+
+def district_frame(replicate: int, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """One replicate's per-district shares in long form: ``replicate, step, date, district``
+    and one column per :data:`simulation.outcomes.DISTRICT_METRICS` entry."""
+    parts = []
+    for row in records:
+        shares = row["districts"]
+        part = pd.DataFrame(shares)
+        part.insert(0, "district", range(len(part)))
+        part.insert(0, "date", row["date"])
+        part.insert(0, "step", row["step"])
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(0, "replicate", replicate)
+    return frame
+
+
+def replicate_tables(scenario: Scenario, seed: int, replicates: list[int],
+                     executor: Executor | None = None) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """As :func:`run_replicates` (the same metrics, to the byte), each with its
+    :func:`district_frame`: what the page (``swsim app``) shows."""
+    records = _replicate_records(scenario, seed, replicates, executor, districts=True)
+    return [(_frame(scenario, r, rows), district_frame(r, rows))
+            for r, rows in zip(replicates, records, strict=True)]
 
 
 def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ __all__ = ["output_value", "outputs_of", "simulate", "split_output"]
 
 
 def simulate(params: dict[str, float] | None, seed: int, scenario: Scenario,
-             replicate: int = 0) -> list[dict[str, Any]]:
+             replicate: int = 0, districts: bool = False) -> list[dict[str, Any]]:
     """Run the model once; return its monthly records (step 0 is the starting state).
 
     Args:
@@ -29,6 +29,8 @@ def simulate(params: dict[str, float] | None, seed: int, scenario: Scenario,
             (whole-number parameters rounded); empty or None runs ``scenario`` as it is.
         seed, replicate: the model's random key (see :mod:`simulation.execution.seeds`).
         scenario: the scenario to run.
+        districts: also give each record, under ``"districts"``, every district's shares
+            (:func:`simulation.outcomes.by_district`; the page's territory view).
     """
     from ..model import SocialWorkModel
 
@@ -38,6 +40,9 @@ def simulate(params: dict[str, float] | None, seed: int, scenario: Scenario,
         scenario = apply_params(scenario, params)
     model = SocialWorkModel(scenario, seed=seed, replicate=replicate)
     model.run()
+    if districts:
+        return [{**row, "districts": d}
+                for row, d in zip(model.records, model.district_records, strict=True)]
     return model.records
 
 

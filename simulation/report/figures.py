@@ -200,8 +200,10 @@ def run_figures(ts: pd.DataFrame, scenario: Scenario, lang: str) -> list[Plot]:
             if (fig := build(ts, scenario, lang)) is not None]
 
 
-def compare_figures(runs: Sequence[tuple[str, pd.DataFrame]], lang: str) -> list[Plot]:
-    """One chart per key metric with every scenario's median and 50% band."""
+def compare_figures(runs: Sequence[tuple[str, pd.DataFrame]], lang: str,
+                    bands: tuple[int, ...] = (50,)) -> list[Plot]:
+    """One chart per key metric with every scenario's median and 50% band (or ``bands``:
+    90 is the 5-95% band)."""
     plots = []
     for metric in COMPARE_METRICS:
         unit = metric_unit(metric)
@@ -214,7 +216,7 @@ def compare_figures(runs: Sequence[tuple[str, pd.DataFrame]], lang: str) -> list
         label = metric_label(metric, lang)
         ylabel = f"{label} (%)" if unit == "share" else _unit(unit, lang)
         ax = fan_chart(fan, title=tr("compare_title", lang, metric=label), ylabel=ylabel,
-                       xlabel=tr("month", lang), labels={}, bands=(50,), percent=unit == "share", dashes=True,
+                       xlabel=tr("month", lang), labels={}, bands=bands, percent=unit == "share", dashes=True,
                        band_labels=(tr("band50", lang), tr("band90", lang)))
         plots.append(Plot(f"compare_{file_stem(metric)}", ax.figure, "compare_plot_note"))
     return plots

@@ -19,8 +19,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-__all__ = ["OKABE_ITO", "Target", "fan_chart", "index_bars", "morris_scatter", "new_axes", "new_grid",
-           "stacked_area", "yearly_bars"]
+__all__ = ["OKABE_ITO", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter", "new_axes",
+           "new_grid", "stacked_area", "yearly_bars"]
 
 #: Okabe & Ito (2008), black last; the yellow is kept for fills only late in the cycle
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -226,4 +226,37 @@ def morris_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, x
     _value_axis(ax, percent=False, axis="x")
     _value_axis(ax, percent=False, axis="y")
     _legend(ax)
+    return ax
+
+
+def district_tiles(values: pd.Series, ax: Axes | None = None, *, title: str, nodata: str,
+                   cmap: str = "viridis") -> Axes:
+    """One tile per district in a near-square grid, coloured by a share (0-100%, one colour
+    scale for every month) and labelled with the district's name and value; grey where
+    ``values`` is NaN (no units there). ``values``: index district names, shares in [0, 1]."""
+    import matplotlib as mpl
+
+    ax = new_axes(ax, size=(6.4, 4.8))[0]
+    n = len(values)
+    cols = max(1, math.ceil(math.sqrt(n * 4 / 3)))
+    rows = max(1, math.ceil(n / cols))
+    colours = mpl.colormaps[cmap]
+    for i, (name, value) in enumerate(values.items()):
+        r, c = divmod(i, cols)
+        missing = not np.isfinite(value)
+        face = "0.85" if missing else colours(float(np.clip(value, 0, 1)))
+        ax.add_patch(mpl.patches.Rectangle((c, rows - 1 - r), 0.94, 0.94, facecolor=face,
+                                           edgecolor="white"))
+        dark = not missing and float(value) < 0.6  # white text on viridis' dark end
+        text = nodata if missing else f"{value:.0%}"
+        ax.text(c + 0.47, rows - 1 - r + 0.47, f"{name}\n{text}", ha="center", va="center",
+                fontsize=9 if n <= 30 else 7, color="white" if dark else "black")
+    ax.set_xlim(-0.05, cols)
+    ax.set_ylim(-0.05, rows)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title, loc="left")
+    bar = ax.figure.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(0, 1), colours), ax=ax,
+                             shrink=0.8)
+    bar.ax.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=1.0, decimals=0))
     return ax

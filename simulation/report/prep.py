@@ -15,7 +15,7 @@ from ..outcomes import METRICS
 from ..params import Scenario
 from ..params.schema import PolicyTarget, describe_parameters, summarize_items
 
-__all__ = ["QUANTILES", "Q_COLUMNS", "Indicator", "compare_finals", "holds",
+__all__ = ["QUANTILES", "Q_COLUMNS", "Indicator", "compare_finals", "district_median", "holds",
            "fan_frame", "index_frame", "indicators", "median_frame", "morris_frame", "parameter_rows",
            "sobol_frame", "swept_ranges", "top_levers", "yearly_frame"]
 
@@ -247,3 +247,10 @@ def swept_ranges(ranges: dict[str, Sequence[float]], scenario: Scenario | None) 
         rows.append([path, low, high, *(described.loc[path, ["unit", "description", "source"]] if known
                                         else ["", "", ""])])
     return pd.DataFrame(rows, columns=["path", "low", "high", "unit", "description", "source"])
+
+
+def district_median(districts: pd.DataFrame, metric: str, step: int) -> pd.Series:
+    """One month's median across replicates of a per-district share: index district number
+    (see :func:`simulation.runner.district_frame`)."""
+    month = districts[districts["step"] == step]
+    return month.groupby("district")[metric].median()

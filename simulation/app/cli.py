@@ -1,0 +1,58 @@
+"""``swsim app``: serve the planners' page on this machine (Solara, offline)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..cliutil import UsageError
+
+__all__ = ["add_parser", "command", "main"]
+
+#: the Solara app: the page module (its ``Page`` component)
+APP = "simulation.app.page"
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {value}")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("app", help="serve the planners' web page on this machine (offline)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    p.add_argument("--results", type=Path, default=Path("results"),
+                   help="folder for the page's run folders (default results; runs go to "
+                   "DIR/app/<scenario>.seed<S>.x<N>/)")
+
+
+def command(host: str, port: int) -> list[str]:
+    """The server's command line: Solara in production mode (assets served locally by
+    solara-assets), no browser opened, no version check or telemetry (offline)."""
+    return [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port),
+            "--production", "--no-open", "--no-check-version", "--no-access-log",
+            "--log-level", "warning"]
+
+
+def main(args: argparse.Namespace) -> int:
+    results = args.results.resolve()
+    if results.exists() and not results.is_dir():
+        raise UsageError(f"swsim app: --results {args.results}: not a folder")
+    env = {**os.environ, "SWSIM_APP_RESULTS": str(results),
+           "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+           # a closed tab's session (and its worker process) ends after 15 minutes, not 24 h
+           "SOLARA_KERNEL_CULL_TIMEOUT": os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT", "15m")}
+    print(f"swsim app: serving on http://{args.host}:{args.port}/ (results in {results}; "
+          "Ctrl-C stops)", flush=True)
+    # the server replaces this process: a signal to it (Ctrl-C, kill) reaches the server
+    os.execve(sys.executable, command(args.host, args.port), env)
+    return 0  # not reached

@@ -1,0 +1,248 @@
+"""swsim app: the planners' page.
+
+Without a browser: the levers are the schema's, an edit is checked by the loader, the
+downloadable scenario holds only the edits and loads to what the page runs, the worker
+process gives ``swsim run``'s bytes and can be cancelled, and the district shares add up
+to the city's. In a real browser (headless Chromium driven by Playwright, skipped with
+the reason where none is installed): open the page, change a lever, run the small city,
+see the charts, switch to Chinese, download the scenario, and reproduce the run with
+``swsim run`` to the byte.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import refused
+
+from simulation.app.levers import GROUPS, Parent, levers, load_text, parse_edit, scenario_text
+from simulation.params import ScenarioError, load_scenario
+from simulation.params.schema import describe_parameters
+
+EDIT = ("workforce.exam.registration_growth", "0.3")  # seed 004 speaks of +66%; any value in bounds
+
+
+def test_levers_are_the_schema_grouped_as_the_issue_asks(small):
+    groups = levers(small)
+    for key in ("workforce", "exam", "training", "network", "funding", "volunteers", "service",
+                "need"):
+        assert groups[key], key
+    rows = {r["path"]: r for r in describe_parameters(type(small), small)}
+    every = [lv for group in groups.values() for lv in group]
+    assert len({lv.path for lv in every}) == len(every)  # each parameter once
+    for lever in every:  # value, unit, bounds, source: the schema's, not a copy
+        row = rows[lever.path]
+        assert (lever.value, lever.unit, lever.low, lever.high, lever.source) == (
+            row["value"], row["unit"], row["low"], row["high"], row["source"])
+    assert {lv.path for lv in groups["exam"]} == {p for p in rows if p.startswith(
+        "workforce.exam.") and p != "workforce.exam.registrations_series"}
+    assert next(lv for lv in groups["volunteers"] if lv.path.endswith("active_share")).kind == \
+        "slider"
+    assert [key for key, *_ in GROUPS][:8] == ["workforce", "exam", "training", "network",
+                                               "funding", "volunteers", "service", "need"]
+
+
+def test_the_download_holds_only_the_edits_and_loads_to_the_run():
+    parent = Parent("small_city")
+    edits = {EDIT[0]: parse_edit(*EDIT), "volunteers.active_share": 0.25}
+    text = scenario_text(parent, edits)
+    import yaml
+
+    data = yaml.safe_load(text)
+    assert data == {"extends": "small_city", "name": data["name"],
+                    "workforce": {"exam": {"registration_growth": 0.3}},
+                    "volunteers": {"active_share": 0.25}}
+    sc = load_text(text, "edited.yaml")
+    base = load_scenario("small_city")
+    assert sc.workforce.exam.registration_growth == 0.3 and sc.volunteers.active_share == 0.25
+    same = sc.model_dump() | {"name": base.name}
+    same["workforce"]["exam"]["registration_growth"] = base.workforce.exam.registration_growth
+    same["volunteers"]["active_share"] = base.volunteers.active_share
+    assert same == base.model_dump()  # nothing else moved
+    assert scenario_text(parent, {}).endswith("extends: small_city\n")
+    assert load_text(scenario_text(parent, {}), "x.yaml") == base
+
+
+def test_bad_edits_are_refused_with_the_schema_message():
+    parent = Parent("small_city")
+    with pytest.raises(ScenarioError, match=r"volunteers.active_share: Input should be less than or "
+                       r"equal to 1 \(got 1.5\)"):
+        load_text(scenario_text(parent, {"volunteers.active_share": 1.5}), "edited.yaml")
+    with pytest.raises(ScenarioError, match="cannot parse value"):
+        parse_edit("workforce.attrition_rate", "[0.1,")
+    uploaded = Parent("mine", "extends: small_city\nworkforce: {attrition: 0.2}\n", "mine.yaml")
+    with pytest.raises(ScenarioError, match=r"^mine.yaml:2: workforce.attrition: unknown key"):
+        load_text(scenario_text(uploaded, {}), "mine.yaml")
+
+
+def test_district_shares_add_up_to_the_city():
+    from simulation.model import SocialWorkModel
+
+    sc = load_scenario("small_city").model_copy(update={"months": 30})
+    model = SocialWorkModel(sc, seed=2)
+    model.run()
+    units = model.units
+    stations = np.isin(units.tier, [1, 2])
+    per_district = np.bincount(units.district[stations], minlength=sc.territory.districts)
+    for record, shares in zip(model.records, model.district_records, strict=True):
+        city = np.dot(shares["station_coverage"], per_district) / per_district.sum()
+        assert city == pytest.approx(record["station_coverage"], abs=1e-12)
+    assert len(model.district_records) == sc.months + 1
+    assert len(model.district_records[-1]["staffing_compliance"]) == sc.territory.districts
+
+
+def test_the_worker_gives_swsim_run_bytes_and_cancels(small):
+    from simulation import run
+    from simulation.app.jobs import Cancelled, Worker
+
+    worker = Worker()
+    try:
+        seen: list[int] = []
+        outcome = worker.run(small, 5, 2, seen.append, lambda: False)
+        assert seen == [1, 2]  # progress per replicate
+        ref = run(small, seed=5, replicates=2)
+        assert outcome.result.timeseries.to_csv(index=False) == ref.timeseries.to_csv(index=False)
+        assert set(outcome.districts["replicate"]) == {0, 1}
+        t0 = time.monotonic()
+        with pytest.raises(Cancelled):
+            worker.run(small, 5, 50, seen.append, lambda: time.monotonic() - t0 > 0.3)
+        assert worker.run(small, 5, 1, lambda k: None, lambda: False).result.replicates == 1
+    finally:
+        worker.close()
+
+
+def test_app_command_refuses_bad_options(cli, tmp_path):
+    refused(cli("app", "--port", "99999"), "--port")
+    (tmp_path / "f").write_text("x")
+    refused(cli("app", "--results", tmp_path / "f"), "not a folder")
+
+
+# ---- in a real browser ---------------------------------------------------------------------
+
+def _chromium() -> str | None:
+    return next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(b)), None)
+
+
+def _browser() -> tuple[str | None, str | None]:
+    """(the Chromium to drive: a system one, or None for Playwright's own; why none, if so)."""
+    if importlib.util.find_spec("playwright") is None:
+        return None, "needs Playwright (pip install -e '.[dev]')"
+    system = _chromium()
+    if system is not None:
+        return system, None
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        if Path(p.chromium.executable_path).exists():
+            return None, None
+    return None, ("needs Chromium: apt-get install chromium (Debian/Ubuntu), or "
+                  "python -m playwright install chromium")
+
+
+@pytest.fixture
+def chromium() -> str | None:
+    executable, why = _browser()
+    if why:
+        print(f"skipped: {why}")
+        pytest.skip(why)
+    return executable
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    results = tmp_path / "results"
+    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "app", "--port", str(port),
+                             "--results", str(results)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                time.sleep(0.1)
+        yield url, results
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_page_in_a_browser(chromium, server, tmp_path, cli):
+    from playwright.sync_api import sync_playwright
+
+    url, results = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            offline: list[str] = []
+            page.on("request", lambda r: offline.append(r.url) if not r.url.startswith(
+                url) and not r.url.startswith(("data:", "blob:")) else None)
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.get_by_text("1. Scenario").wait_for(timeout=30_000)
+            print(f"first page load {time.perf_counter() - t0:.2f} s")
+            page.get_by_label("Shipped scenario").click(force=True)
+            page.get_by_role("option", name="small_city", exact=True).click()
+            page.get_by_label("Group").click(force=True)
+            page.get_by_role("option", name="Exam", exact=True).click()
+            bad = page.get_by_label("registration growth (1/year)")
+            bad.fill("9")  # above the schema's bound: refused with its message
+            bad.press("Enter")
+            page.get_by_text("less than or equal to 2").first.wait_for()
+            assert page.get_by_text("0 changed").count() == 1
+            lever = page.get_by_label("registration growth (1/year)")
+            lever.fill(EDIT[1])
+            lever.press("Enter")
+            page.get_by_text("1 changed").wait_for()
+            for label, value in (("Replicates", "2"), ("Seed", "3")):
+                field = page.get_by_label(label)
+                field.fill(value)
+                field.press("Enter")
+            page.get_by_role("button", name="Run").click()
+            page.locator(".swsim-finished").wait_for(timeout=120_000)
+            page.locator(".swsim-charts img").first.wait_for()
+            assert page.locator(".swsim-charts img").count() >= 6  # the key metrics
+            other = browser.new_page()  # another tab: its own session, no run, no edits
+            other.goto(url)
+            other.get_by_text("Run the scenario to see its projection.").wait_for(timeout=30_000)
+            assert other.get_by_text("0 changed").count() == 1
+            other.close()
+            page.get_by_role("button", name="中文").click()
+            page.get_by_text("4. 预测").wait_for()
+            with page.expect_download() as download:
+                page.get_by_text("修改后的情景").click()
+            downloaded = tmp_path / download.value.suggested_filename
+            download.value.save_as(downloaded)
+            assert offline == []  # everything came from the local server
+        finally:
+            browser.close()
+    text = downloaded.read_text(encoding="utf-8")
+    assert "extends: small_city" in text and "registration_growth: 0.3" in text
+    assert cli("validate", downloaded)[0] == 0
+    name = load_scenario(downloaded).name
+    status, _, err = cli("run", downloaded, "--seed", "3", "--replicates", "2", "--out",
+                         tmp_path / "cli")
+    assert status == 0, err
+    page_run = results / "app" / f"{name}.seed3.x2" / "timeseries.csv"
+    assert (tmp_path / "cli" / "timeseries.csv").read_bytes() == page_run.read_bytes()
