@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from .cliutil import Parser, UsageError, positive_int, seed_int
 from .execution.choice import add_options, check_options, open_executor
 from .params import Scenario, ScenarioError, load_scenario, shipped_scenarios
+from .progress import ConsoleProgress
 from .results import ResultsError
+from .summary import summary_table
 
 if TYPE_CHECKING:
     from .execution.executors import Executor
@@ -144,8 +146,13 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
     for sc, out in zip(scenarios, outs, strict=True):
         replacing = out.is_dir() and any(out.iterdir())
         try:
-            result = replace(run(sc, seed=args.seed, replicates=args.replicates,
-                                 executor=executor), sets=tuple(args.sets))
+            show = None if args.quiet else ConsoleProgress(f"{sc.name} replicates")
+            try:
+                result = replace(run(sc, seed=args.seed, replicates=args.replicates,
+                                     executor=executor, progress=show), sets=tuple(args.sets))
+            finally:
+                if show is not None:
+                    show.close()
         except ReplicateError as exc:
             print(f"error: {exc}; nothing was written to {out}", file=sys.stderr)
             return 1
@@ -166,12 +173,8 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
               f"{args.replicates} replicate(s), {sc.months} months, "
               f"{result.wall_seconds:.1f} s{'' if executor.kind == 'serial' else ' ' + how(executor)})"
               f"{'; replaced the earlier result there' if replacing else ''}")
-        summary = result.summary.set_index("metric")
-        from .outcomes import key_metrics
-
-        for name in key_metrics():
-            row = summary.loc[name]
-            print(f"  {name:34s} {row['p50']:>14,.3f}  {row['unit']}")
+        print(summary_table(result.summary, result.replicates,
+                            str(result.timeseries["date"].iloc[-1])))
     return 0
 
 

@@ -24,6 +24,7 @@ from .execution.model_run import simulate
 from .execution.seeds import replicate_key
 from .outcomes import METRICS, metric_names
 from .params import Scenario, load_scenario
+from .progress import Progress
 from .provenance import git_commit, versions
 from .results import (
     MANIFEST,
@@ -59,9 +60,11 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame
 
 
 def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
-                   executor: Executor | None = None) -> list[pd.DataFrame]:
+                   executor: Executor | None = None, progress: Progress | None = None
+                   ) -> list[pd.DataFrame]:
     """The monthly metrics of each of ``replicates``, in that order, run on ``executor``
-    (default: serially in this process). Raises :class:`ReplicateError` if one fails."""
+    (default: serially in this process). Raises :class:`ReplicateError` if one fails.
+    ``progress(done, total)`` hears of finished replicates (:mod:`simulation.progress`)."""
     task = partial(simulate, scenario=scenario)  # picklable: runs on any executor
     runs = []
     for i, r in enumerate(replicates):
@@ -78,7 +81,7 @@ def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
 
     from .execution.driver import drive
 
-    drive(executor or SerialExecutor(), task, None, runs, take)
+    drive(executor or SerialExecutor(), task, None, runs, take, progress=progress)
     return [_frame(scenario, r, got[i].values) for i, r in enumerate(replicates)]
 
 
@@ -146,12 +149,14 @@ class RunResult:
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates: int = 1,
-        sets: list[str] | None = None, executor: Executor | None = None) -> RunResult:
+        sets: list[str] | None = None, executor: Executor | None = None,
+        progress: Progress | None = None) -> RunResult:
     """Run a scenario (object, file, shipped name, or None for the Tianjin baseline).
 
     ``executor`` (from :mod:`simulation.execution.executors`) runs the replicates, e.g.
     ``ProcessExecutor(4)`` or ``DaskExecutor(address)``; the default runs them one after
     the other in this process. Every executor gives the same time series, to the byte.
+    ``progress(done, total)`` is called as replicates finish (:mod:`simulation.progress`).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, sets)
@@ -163,7 +168,7 @@ def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     executor = executor or SerialExecutor()
-    frames = run_replicates(scenario, seed, list(range(replicates)), executor)
+    frames = run_replicates(scenario, seed, list(range(replicates)), executor, progress)
     return RunResult(scenario=scenario, seed=seed, replicates=replicates,
                      timeseries=pd.concat(frames, ignore_index=True), started=started,
                      wall_seconds=time.perf_counter() - t0, sets=tuple(sets or ()),
