@@ -32,6 +32,7 @@ __all__ = ["COMMANDS", "UsageError", "main"]
 COMMANDS: dict[str, str] = {
     "calibrate": "simulation.calibration.cli",
     "discover": "simulation.discovery.cli",
+    "new": "simulation.newcity",
     "report": "simulation.report.cli",
     "sweep": "simulation.experiments.cli",
 }
@@ -84,10 +85,19 @@ def _cmd_list() -> int:
     return 0
 
 
+def _warn(ref: str, sc: Scenario) -> None:
+    """Print what the scenario cannot do as asked (simulation/feasibility.py) on stderr."""
+    from .feasibility import check
+
+    for warning in check(sc):
+        print(warning.line(ref), file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     for f in args.files:
         sc = load_scenario(f, args.sets)
         print(f"ok: {f} ({sc.name}, {sc.months} months from {sc.start})")
+        _warn(f, sc)
     return 0
 
 
@@ -126,6 +136,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_options(args, "run")
     refs = args.scenarios or [None]
     scenarios = [load_scenario(ref, args.sets) for ref in refs]  # all checked before any run
+    if not args.quiet:
+        for ref, sc in zip(refs, scenarios, strict=True):
+            _warn(ref or sc.name, sc)
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UsageError("swsim run: two scenarios share a name; their folders would collide")
