@@ -136,9 +136,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_options(args, "run")
     refs = args.scenarios or [None]
     scenarios = [load_scenario(ref, args.sets) for ref in refs]  # all checked before any run
-    if not args.quiet:
-        for ref, sc in zip(refs, scenarios, strict=True):
-            _warn(ref or sc.name, sc)
+    args.refs = [str(ref or sc.name) for ref, sc in zip(refs, scenarios, strict=True)]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UsageError("swsim run: two scenarios share a name; their folders would collide")
@@ -156,7 +154,7 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
     from .execution.choice import how
     from .runner import ReplicateError, run  # heavy imports only now
 
-    for sc, out in zip(scenarios, outs, strict=True):
+    for ref, sc, out in zip(args.refs, scenarios, outs, strict=True):
         replacing = out.is_dir() and any(out.iterdir())
         try:
             show = None if args.quiet else ConsoleProgress(f"{sc.name} replicates")
@@ -182,6 +180,7 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
         if args.quiet:
             print(out)
             continue
+        _warn(ref, sc)  # after the run, so that an error stays the only line when it fails
         print(f"wrote {out}/ ({sc.name}{' with --set overrides' if args.sets else ''}: "
               f"{args.replicates} replicate(s), {sc.months} months, "
               f"{result.wall_seconds:.1f} s{'' if executor.kind == 'serial' else ' ' + how(executor)})"

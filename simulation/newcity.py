@@ -276,6 +276,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from .feasibility import check
     from .results import write_atomic
 
@@ -287,7 +289,12 @@ def main(args: argparse.Namespace) -> int:
                 args.districts, args.start, args.months, args.deadline)
     try:
         text = scenario_text(city)
-    except ValueError as exc:  # e.g. a malformed --start (pydantic explains it)
+    except ValidationError as exc:  # figures the schema refuses (e.g. more certified than all)
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "figures"
+        raise UsageError(f"swsim new: {where}: {first['msg'].removeprefix('Value error, ')}"
+                         ) from exc
+    except ValueError as exc:  # e.g. a malformed --start
         raise UsageError(f"swsim new: {str(exc).splitlines()[0]}") from exc
     with tempfile.TemporaryDirectory() as tmp:  # validate before writing anything
         trial = Path(tmp) / f"{args.name}.yaml"

@@ -244,6 +244,17 @@ def top_levers(sens: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     return pd.concat(frames)[["output", "rank", "parameter", "index", "value", "conf"]]
 
 
+def _text(value: object) -> str:
+    """A parameter value for comparison (None and NaN alike)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
 def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     """Every parameter of ``scenario`` (the schema's description), columns ``path, value,
     unit, source, description, assumption`` (True when the source is empty or an assumption)."""
@@ -252,6 +263,13 @@ def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     rows.loc[is_list, "value"] = rows.loc[is_list, "value"].map(
         lambda items: "; ".join(str(PolicyTarget.model_validate(i)) for i in items) or "none")
     rows["assumption"] = rows["source"].eq("") | rows["source"].str.startswith("assumption")
+    # The schema's sources are for Tianjin's values: a value the scenario set is its own
+    defaults = pd.DataFrame(describe_parameters(Scenario, Scenario())).set_index("path")["value"]
+    own = ~is_list & rows["path"].isin(defaults.index) & rows["unit"].ne("") & (
+        rows["value"].map(_text) != rows["path"].map(lambda p: _text(defaults.get(p))))
+    rows.loc[own, "source"] = [f"scenario {scenario.name} (Tianjin: {_number(defaults[p])})"
+                               for p in rows.loc[own, "path"]]
+    rows.loc[own, "assumption"] = False
     return rows[["path", "value", "unit", "source", "description", "assumption"]]
 
 
