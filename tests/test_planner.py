@@ -194,3 +194,22 @@ def test_generated_scenario_yaml_is_plain_yaml(cli, tmp_path):
     data = yaml.safe_load(out.read_text())
     assert isinstance(data["funding"]["sources"]["purchase"]["amount"], float)
     assert data["extends"] == "tianjin_baseline" and len(data["targets"]) == 7
+
+
+# ---- discovery reports only restrictions that matter ----------------------------------------
+
+def test_prim_box_drops_restrictions_that_do_not_matter():
+    """Only lever a decides y; PRIM also trims c a little (to 0.949 of 0-1): that limit
+    trims < 10% of the range and is released; the box keeps a and loses < 0.02 density."""
+    from simulation.discovery.prim_box import DENSITY_SLACK, run_prim
+
+    rng = np.random.default_rng(2)
+    x = pd.DataFrame({"a": rng.random(300), "b": rng.random(300), "c": rng.random(300)})
+    y = ((x["a"] > 0.6) & (rng.random(300) < 0.9)).to_numpy()
+    disc = run_prim(x, y, min_density=0.9)
+    limits = disc.limits()
+    assert limits["a"]["restricted"] and 0.55 < limits["a"]["low"] < 0.65
+    assert not limits["b"]["restricted"] and not limits["c"]["restricted"]
+    chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.chosen - 1]
+    assert chosen["res_dim"] == 1 and chosen["coverage"] >= peeled["coverage"]
+    assert chosen["density"] >= 0.912 - DENSITY_SLACK
