@@ -19,15 +19,34 @@ def commands() -> list[list[str]]:
     return [shlex.split(line[len("$ swsim "):]) for line in lines if line.startswith("$ swsim ")]
 
 
-def test_tutorial_commands_run_end_to_end(cli, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    steps = commands()
-    assert [s[0] for s in steps] == ["new", "validate", "run", "report"]
-    outputs = {}
-    for step in steps:
-        status, out, err = cli(*step)
-        assert status == 0, (step, err)
-        outputs[step[0]] = (out, err)
+@pytest.fixture(scope="module")
+def tutorial(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """Run every tutorial command in a fresh folder: (folder, command -> (stdout, stderr))."""
+    import io
+    import os
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from simulation.cli import main
+
+    folder = tmp_path_factory.mktemp("tutorial")
+    outputs: dict[str, tuple[str, str]] = {}
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        for step in commands():
+            out, err = io.StringIO(), io.StringIO()
+            with redirect_stdout(out), redirect_stderr(err):
+                status = main(step)
+            assert status == 0, (step, err.getvalue())
+            outputs[step[0]] = (out.getvalue(), err.getvalue())
+    finally:
+        os.chdir(before)
+    return folder, outputs
+
+
+def test_tutorial_commands_run_end_to_end(tutorial):
+    folder, outputs = tutorial
+    assert list(outputs) == ["new", "validate", "run", "report"]
     # validate: ok, and a warning line naming the key to change
     out, err = outputs["validate"]
     assert out.startswith("ok: demo_city.yaml")
@@ -37,10 +56,13 @@ def test_tutorial_commands_run_end_to_end(cli, tmp_path, monkeypatch):
     assert "progress: demo_city replicates: 3/3 runs (100%)" in err
     assert "median of 3 replicates" in out
     # report: Chinese, carrying a subset of the bundled font
-    page = (tmp_path / "results" / "demo_city" / "report.html").read_text(encoding="utf-8")
+    page = (folder / "results" / "demo_city" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page and "data:font/woff;base64," in page
     assert "稳定达标起始月份" in page
-    _check_in_chromium(tmp_path / "results" / "demo_city" / "report.html")
+
+
+def test_tutorial_report_renders_chinese_in_chromium(tutorial):
+    _check_in_chromium(tutorial[0] / "results" / "demo_city" / "report.html")
 
 
 def _check_in_chromium(page: Path) -> None:
