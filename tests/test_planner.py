@@ -213,3 +213,18 @@ def test_prim_box_drops_restrictions_that_do_not_matter():
     chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.chosen - 1]
     assert chosen["res_dim"] == 1 and chosen["coverage"] >= peeled["coverage"]
     assert chosen["density"] >= 0.912 - DENSITY_SLACK
+
+
+def test_workforce_stack_includes_the_uncertified(small_run):
+    """The stack adds up to the whole workforce: certificate levels plus the uncertified."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from simulation.report.figures import _workforce
+
+    fig = _workforce(small_run.timeseries, small_run.scenario, "en")
+    ax = fig.axes[0]
+    assert "Uncertified" in ax.get_legend_handles_labels()[1]
+    top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()  # the stack's highest point
+    medians = small_run.timeseries.groupby("date")["social_workers_total"].median()
+    assert abs(top - medians.max()) <= 0.01 * medians.max()
