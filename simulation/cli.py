@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from .cliutil import Parser, UsageError, positive_int, seed_int
 from .execution.choice import add_options, check_options, open_executor
 from .params import Scenario, ScenarioError, load_scenario, shipped_scenarios
+from .progress import ConsoleProgress
 from .results import ResultsError
+from .summary import summary_table
 
 if TYPE_CHECKING:
     from .execution.executors import Executor
@@ -31,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "app": "simulation.app.cli",
     "calibrate": "simulation.calibration.cli",
     "discover": "simulation.discovery.cli",
+    "new": "simulation.newcity",
     "report": "simulation.report.cli",
     "sweep": "simulation.experiments.cli",
 }
@@ -83,10 +86,19 @@ def _cmd_list() -> int:
     return 0
 
 
+def _warn(ref: str, sc: Scenario) -> None:
+    """Print what the scenario cannot do as asked (simulation/feasibility.py) on stderr."""
+    from .feasibility import check
+
+    for warning in check(sc):
+        print(warning.line(ref), file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     for f in args.files:
         sc = load_scenario(f, args.sets)
         print(f"ok: {f} ({sc.name}, {sc.months} months from {sc.start})")
+        _warn(f, sc)
     return 0
 
 
@@ -125,6 +137,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_options(args, "run")
     refs = args.scenarios or [None]
     scenarios = [load_scenario(ref, args.sets) for ref in refs]  # all checked before any run
+    args.refs = [str(ref or sc.name) for ref, sc in zip(refs, scenarios, strict=True)]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UsageError("swsim run: two scenarios share a name; their folders would collide")
@@ -142,11 +155,16 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
     from .execution.choice import how
     from .runner import ReplicateError, run  # heavy imports only now
 
-    for sc, out in zip(scenarios, outs, strict=True):
+    for ref, sc, out in zip(args.refs, scenarios, outs, strict=True):
         replacing = out.is_dir() and any(out.iterdir())
         try:
-            result = replace(run(sc, seed=args.seed, replicates=args.replicates,
-                                 executor=executor), sets=tuple(args.sets))
+            show = None if args.quiet else ConsoleProgress(f"{sc.name} replicates")
+            try:
+                result = replace(run(sc, seed=args.seed, replicates=args.replicates,
+                                     executor=executor, progress=show), sets=tuple(args.sets))
+            finally:
+                if show is not None:
+                    show.close()
         except ReplicateError as exc:
             print(f"error: {exc}; nothing was written to {out}", file=sys.stderr)
             return 1
@@ -163,16 +181,13 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
         if args.quiet:
             print(out)
             continue
+        _warn(ref, sc)  # after the run, so that an error stays the only line when it fails
         print(f"wrote {out}/ ({sc.name}{' with --set overrides' if args.sets else ''}: "
               f"{args.replicates} replicate(s), {sc.months} months, "
               f"{result.wall_seconds:.1f} s{'' if executor.kind == 'serial' else ' ' + how(executor)})"
               f"{'; replaced the earlier result there' if replacing else ''}")
-        summary = result.summary.set_index("metric")
-        from .outcomes import key_metrics
-
-        for name in key_metrics():
-            row = summary.loc[name]
-            print(f"  {name:34s} {row['p50']:>14,.3f}  {row['unit']}")
+        print(summary_table(result.summary, result.replicates,
+                            str(result.timeseries["date"].iloc[-1])))
     return 0
 
 

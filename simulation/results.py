@@ -209,7 +209,7 @@ def folder_kind(path: Path) -> str | None:
 
 
 def readable_kind(path: Path) -> str:
-    """"run" or "sweep" (what ``swsim report`` reads), by the files the folder holds;
+    """"run", "sweep" or "calibration" (what ``swsim report`` reads), by the files it holds;
     a :class:`ResultsError` naming the folder otherwise."""
     path = Path(path)
     if not path.exists():
@@ -221,8 +221,7 @@ def readable_kind(path: Path) -> str:
     elif (path / TIMESERIES).is_file():
         kind = "run"
     elif folder_kind(path) == "calibration":
-        raise _fail(path, "a calibration folder: swsim report reads run and sweep folders "
-                          f"(see its {FIT_CSV} and {FIT_PNG})")
+        kind = "calibration"  # swsim report reads its fit.csv, trials and manifest
     elif (path / PLAN).is_file():
         raise _fail(path, f"an unfinished sweep or calibration ({PLAN}, no results yet): "
                           "finish it with --resume")

@@ -24,6 +24,7 @@ from .execution.model_run import simulate
 from .execution.seeds import replicate_key
 from .outcomes import METRICS, metric_names
 from .params import Scenario, load_scenario
+from .progress import Progress
 from .provenance import git_commit, versions
 from .results import (
     MANIFEST,
@@ -60,8 +61,10 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame
 
 
 def _replicate_records(scenario: Scenario, seed: int, replicates: list[int],
-                       executor: Executor | None, districts: bool) -> list[list[dict[str, Any]]]:
-    """Each replicate's monthly records, in the order of ``replicates``."""
+                       executor: Executor | None, districts: bool,
+                       progress: Progress | None = None) -> list[list[dict[str, Any]]]:
+    """Each replicate's monthly records, in the order of ``replicates``; ``progress(done,
+    total)`` hears of finished replicates (:mod:`simulation.progress`)."""
     task = partial(simulate, scenario=scenario)  # picklable: runs on any executor
     if districts:
         task = partial(simulate, scenario=scenario, districts=True)
@@ -80,15 +83,18 @@ def _replicate_records(scenario: Scenario, seed: int, replicates: list[int],
 
     from .execution.driver import drive
 
-    drive(executor or SerialExecutor(), task, None, runs, take)
+    drive(executor or SerialExecutor(), task, None, runs, take, progress=progress)
     return [got[i].values for i in range(len(replicates))]
 
 
 def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
-                   executor: Executor | None = None) -> list[pd.DataFrame]:
+                   executor: Executor | None = None, progress: Progress | None = None
+                   ) -> list[pd.DataFrame]:
     """The monthly metrics of each of ``replicates``, in that order, run on ``executor``
-    (default: serially in this process). Raises :class:`ReplicateError` if one fails."""
-    records = _replicate_records(scenario, seed, replicates, executor, districts=False)
+    (default: serially in this process). Raises :class:`ReplicateError` if one fails.
+    ``progress(done, total)`` hears of finished replicates (:mod:`simulation.progress`)."""
+    records = _replicate_records(scenario, seed, replicates, executor, districts=False,
+                                 progress=progress)
     return [_frame(scenario, r, rows) for r, rows in zip(replicates, records, strict=True)]
 
 
@@ -109,10 +115,12 @@ def district_frame(replicate: int, records: list[dict[str, Any]]) -> pd.DataFram
 
 
 def replicate_tables(scenario: Scenario, seed: int, replicates: list[int],
-                     executor: Executor | None = None) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+                     executor: Executor | None = None, progress: Progress | None = None
+                     ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """As :func:`run_replicates` (the same metrics, to the byte), each with its
     :func:`district_frame`: what the page (``swsim app``) shows."""
-    records = _replicate_records(scenario, seed, replicates, executor, districts=True)
+    records = _replicate_records(scenario, seed, replicates, executor, districts=True,
+                                 progress=progress)
     return [(_frame(scenario, r, rows), district_frame(r, rows))
             for r, rows in zip(replicates, records, strict=True)]
 
@@ -181,12 +189,14 @@ class RunResult:
 
 
 def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates: int = 1,
-        sets: list[str] | None = None, executor: Executor | None = None) -> RunResult:
+        sets: list[str] | None = None, executor: Executor | None = None,
+        progress: Progress | None = None) -> RunResult:
     """Run a scenario (object, file, shipped name, or None for the Tianjin baseline).
 
     ``executor`` (from :mod:`simulation.execution.executors`) runs the replicates, e.g.
     ``ProcessExecutor(4)`` or ``DaskExecutor(address)``; the default runs them one after
     the other in this process. Every executor gives the same time series, to the byte.
+    ``progress(done, total)`` is called as replicates finish (:mod:`simulation.progress`).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, sets)
@@ -198,7 +208,7 @@ def run(scenario: Scenario | str | Path | None = None, seed: int = 1, replicates
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     executor = executor or SerialExecutor()
-    frames = run_replicates(scenario, seed, list(range(replicates)), executor)
+    frames = run_replicates(scenario, seed, list(range(replicates)), executor, progress)
     return RunResult(scenario=scenario, seed=seed, replicates=replicates,
                      timeseries=pd.concat(frames, ignore_index=True), started=started,
                      wall_seconds=time.perf_counter() - t0, sets=tuple(sets or ()),

@@ -178,3 +178,22 @@ def test_shipped_calibrations_validate(cli):
     for f in files:
         status, out, err = cli("calibrate", f, "--check")
         assert status == 0 and out.startswith("ok:"), err
+
+
+def test_report_of_a_calibration(synthetic, cli):
+    """swsim report reads a calibration folder: fit plot and table, parameters, both errors,
+    the trial history (it exited 2 before)."""
+    import json
+
+    _, out = synthetic
+    status, stdout, err = cli("report", out, "--lang", "zh")
+    assert status == 0, err
+    page = (out / "report.html").read_text(encoding="utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert f"{manifest['mape_in_sample_percent']:.2f}%" in page
+    assert f"{manifest['mape_held_out_percent']:.2f}%" in page
+    for path in TRUTH:
+        assert f"<td>{path}</td>" in page
+    assert page.count("data:image/png;base64,") == 2  # fit and trial history
+    assert (out / "plots" / "trial_history.png").stat().st_size > 10_000
+    assert "保留" in page and "样本内" in page and "data:font/woff;base64," in page

@@ -27,6 +27,7 @@ import pandas as pd
 from ..execution.driver import drive
 from ..execution.executors import Executor, Result, Run
 from ..execution.seeds import trial_seed
+from ..progress import eta_seconds, plain_line
 from ..results import BEST, FIT_CSV, FIT_PNG, MANIFEST, TRIALS, json_text, write_atomic
 from .objective import mape
 from .spec import CalibrationPlan
@@ -163,7 +164,7 @@ def _search(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     cal, dists = plan.calibration, _distributions(plan)
     done = 0 if trials is None else len(trials)
     batch = 0 if trials is None else int(trials["batch"].max()) + 1
-    ran = 0
+    ran, first, t0 = 0, done, time.perf_counter()
     while done < cal.trials and (max_batches is None or ran < max_batches):
         n = min(cal.batch, cal.trials - done)
         points = _ask(plan, _history(trials, dists), batch, n)
@@ -173,8 +174,10 @@ def _search(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
         write_trials(out, trials)
         done, batch, ran = done + n, batch + 1, ran + 1
         ok = trials[trials["status"] == "ok"]
-        report(f"batch {batch}: {done}/{cal.trials} trials, best in-sample MAPE "
-               f"{ok['loss'].min() if len(ok) else math.nan:.2f}%")
+        elapsed = time.perf_counter() - t0
+        left = eta_seconds(done, cal.trials, elapsed, first)
+        report(plain_line(f"calibrate batch {batch}", done, cal.trials, elapsed, left, "trials")
+               + f"; best in-sample MAPE {ok['loss'].min() if len(ok) else math.nan:.2f}%")
     return trials
 
 
@@ -247,9 +250,8 @@ def _finish(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
 
 
 def stderr_report(line: str) -> None:
-    """Progress lines on stderr when it is a terminal."""
-    if sys.stderr.isatty():
-        print(line, file=sys.stderr)
+    """Progress lines on stderr, in a terminal or a log file alike (one per batch)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 logging.getLogger("optuna").setLevel(logging.WARNING)

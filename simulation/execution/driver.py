@@ -21,6 +21,7 @@ from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from itertools import islice
 
+from ..progress import Progress
 from .executors import Executor, Result, Run, failed_values, one_line
 
 __all__ = ["MAX_BATCH", "MAX_LOSSES", "drive"]
@@ -124,24 +125,33 @@ def _collect(state: _State, executor: Executor, done: set, outputs: tuple[str, .
 
 def drive(executor: Executor, fn: Callable, outputs: tuple[str, ...] | None, runs: Iterable[Run],
           on_results: Callable[[list[Result]], None], total: int | None = None,
-          poll_seconds: float = 1.0) -> None:
+          poll_seconds: float = 1.0, progress: Progress | None = None) -> None:
     """Run every run of ``runs`` on ``executor``, handing results over as batches finish.
 
     ``runs`` may be a generator (then give ``total``, the number of runs it yields);
     runs are made only as batches are submitted. ``on_results`` is also called with
     an empty list about every ``poll_seconds`` (so callers can flush files and
     refresh a progress bar). ``outputs=None`` sends back each run's whole result.
+    ``progress(done, total)`` (see :mod:`simulation.progress`) is called with 0 before
+    the first run and whenever runs finish (failed runs count as finished).
     """
     if total is None:
         runs = list(runs)
         total = len(runs)
     executor.prepare(total)  # local processes: no more workers than runs
     state = _State(iter(runs), total)
+    finished = 0
+    if progress is not None:
+        progress(0, total)
     try:
         while state.left or state.suspects or state.flying:
             _fill(state, executor, fn, outputs)
             done = executor.wait(state.flying, timeout=poll_seconds)
-            on_results(_collect(state, executor, done, outputs))
+            results = _collect(state, executor, done, outputs)
+            on_results(results)
+            if progress is not None and results:
+                finished += len(results)
+                progress(finished, total)
     finally:
         for fut in state.flying:
             fut.cancel()

@@ -9,7 +9,6 @@ recorded as failures, never stop the sweep.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from ..execution.driver import drive
 from ..execution.executors import Executor, Result, Run
 from ..execution.seeds import run_seed
+from ..progress import ConsoleProgress
 from ..provenance import git_commit, versions
 from ..results import MANIFEST, PLAN, RUNS, SCENARIO, SENSITIVITY, json_text, yaml_text
 from .analysis import analyse, point_means
@@ -97,31 +96,27 @@ class Sweep:
         before = self.store.read()
         done = set(before["run_id"].tolist())
         todo = self.total - len(done)
-        failed = int((before["status"] != "ok").sum())
         del before
-        bar = tqdm(total=self.total, initial=len(done), unit="run",
-                   desc=self.exp.name, disable=not (progress and sys.stderr.isatty()),
-                   smoothing=0.05, dynamic_ncols=True)
-        bar.set_postfix(failed=failed)
+        show = ConsoleProgress(self.exp.name) if progress else None
+        base = len(done)
 
         def on_results(results: list[Result]) -> None:
-            nonlocal failed
             if results:
                 self.store.append(self._rows(results))
-                bar.update(len(results))
-                new = sum(r.status != "ok" for r in results)
-                if new:
-                    failed += new
-                    bar.set_postfix(failed=failed)
             if self.store.due():
                 self.store.flush()
 
+        def tick(ran: int, _: int) -> None:  # resumed runs count as done
+            if show is not None:
+                show(base + ran, self.total)
+
         try:
             drive(executor, self.plan.task(), tuple(self.exp.outputs), self._pending(done),
-                  on_results, total=todo)
+                  on_results, total=todo, progress=tick)
         finally:
             self.store.flush()
-            bar.close()
+            if show is not None:
+                show.close()
         return self._finish(executor, todo, started, time.perf_counter() - t0)
 
     def _finish(self, executor: Executor, ran: int, started: str, wall: float) -> SweepResult:

@@ -74,6 +74,26 @@ def _plot_language(lang: str, stderr: TextIO) -> tuple[str, str | None]:
     return lang, family
 
 
+def _calibration_report(results: Path, out: Path, lang: str, stderr: TextIO) -> Path:
+    """report.html (and plots/trial_history.png) for a calibration folder."""
+    import matplotlib
+
+    from .calibration_page import calibration_figures, calibration_page, load_calibration
+
+    cal = load_calibration(results)
+    plot_lang, family = _plot_language(lang, stderr)
+    with matplotlib.rc_context(plot_rc(family)):
+        rendered = [_png(p) for p in calibration_figures(cal, plot_lang)]
+    page = calibration_page(cal, rendered, out, lang)
+    try:
+        for name, png, _ in rendered:
+            write_atomic(out / PLOTS / f"{name}.png", png)
+        write_atomic(out / REPORT, page)
+    except OSError as exc:
+        raise ResultsError.at(out, f"cannot write the report: {exc.strerror or exc}") from None
+    return out / REPORT
+
+
 def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", out: Path | None = None,
                  stderr: TextIO | None = None) -> Path:
     """Write ``report.html`` and ``plots/*.png`` for a run or sweep folder; returns the page's path.
@@ -90,6 +110,11 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
     results = Path(results)
     out = Path(out) if out is not None else results
     check_out(out)
+    if readable_kind(results) == "calibration":
+        if compare:
+            raise ResultsError.at(results, "--compare needs a run folder; this is a "
+                                  "calibration folder")
+        return _calibration_report(results, out, lang, stderr or sys.stderr)
     folder = load_folder(results)
     others = [_compare_run(Path(p)) for p in compare]
     if others and isinstance(folder, SweepFolder):

@@ -18,7 +18,8 @@ def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("report", help="write plots and an HTML report (English or Chinese) "
                               "for a run or sweep folder")
     p.add_argument("results", type=Path, metavar="RESULTS_DIR",
-                   help="a run folder (swsim run) or a sweep folder (swsim sweep)")
+                   help="a run folder (swsim run), a sweep folder (swsim sweep) or a "
+                   "calibration folder (swsim calibrate)")
     p.add_argument("--compare", type=Path, nargs="+", action="extend", default=[], metavar="OTHER_DIR",
                    help="run folders of other scenarios to overlay on the key metrics")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language (default en)")

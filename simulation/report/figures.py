@@ -93,9 +93,15 @@ def _workforce(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
     frame = prep.median_frame(ts, levels)
     if frame.empty or frame.shape[1] == 0:
         return None
+    labels = {c: short_label(c, lang) for c in levels}
+    if "social_workers_total" in ts.columns:  # the rest of the workforce: no certificate
+        held = ts[[c for c in levels if c in ts.columns]].sum(axis=1)  # staff certificates too
+        rest = ts.assign(uncertified=ts["social_workers_total"] - held)
+        frame["uncertified"] = prep.median_frame(rest, ["uncertified"])["uncertified"]
+        labels["uncertified"] = tr("uncertified", lang)
     total = prep.median_frame(ts, ["social_workers_total"])
     ax = stacked_area(frame, title=tr("workforce", lang), ylabel=_unit("people", lang),
-                      xlabel=tr("month", lang), labels={c: short_label(c, lang) for c in levels},
+                      xlabel=tr("month", lang), labels=labels,
                       total=total.get("social_workers_total"),
                       total_label=metric_label("social_workers_total", lang))
     return ax.figure
@@ -184,7 +190,7 @@ def _compliance(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
 RUN_FIGURES: list[tuple[str, Callable[[pd.DataFrame, Scenario, str], Figure | None], str]] = [
     ("coverage", _coverage, "how_to_read"),
     ("workforce_levels", _workforce, "workforce_note"),
-    ("community_workers_certified", _cw, "how_to_read"),
+    ("community_workers_certified", _cw, "cw_note"),
     ("exams", _exams, "exams_note"),
     ("volunteers", _volunteers, "how_to_read"),
     ("need_and_service", _service, "how_to_read"),

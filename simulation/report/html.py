@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Iterable, Sequence
+
+from .fonts import EMBEDDED_FAMILY, font_face
 
 __all__ = ["document", "esc", "figure", "header", "paragraph", "section", "table"]
 
 CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC",
+body { font-family: FAMILY system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC",
        "PingFang SC", "Microsoft YaHei", sans-serif; color: #1a1a1a; margin: 0; line-height: 1.45; }
 main { max-width: 1080px; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .6rem; }
@@ -38,6 +41,9 @@ figcaption { font-size: .88rem; color: #444; margin-top: .3rem; }
 p.note { font-size: .9rem; color: #444; }
 footer { margin-top: 3rem; font-size: .85rem; color: #666; }
 """
+
+
+_TAGS = re.compile(r"<[^>]*>|data:[^\"')]+")  # tags and embedded images carry no glyphs
 
 
 def esc(value: object) -> str:
@@ -90,8 +96,19 @@ def document(lang: str, title: str, head: str, toc_label: str, sections: Sequenc
     toc = "".join(f'<li><a href="#{esc(a)}">{esc(t)}</a></li>' for a, t, _ in sections)
     body = "".join(part for _, _, part in sections)
     html_lang = "zh-CN" if lang == "zh" else "en"
+    main = (f"<main>{head}<nav><strong>{esc(toc_label)}</strong><ol>{toc}</ol></nav>{body}"
+            f"<footer>{esc(footer)}</footer></main>")
     return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body><main>{head}"
-            f"<nav><strong>{esc(toc_label)}</strong><ol>{toc}</ol></nav>{body}"
-            f"<footer>{esc(footer)}</footer></main></body></html>\n")
+            f"<title>{esc(title)}</title><style>{_css(title + main)}</style></head>"
+            f"<body>{main}</body></html>\n")
+
+
+def _css(text: str) -> str:
+    """The style sheet; a page with CJK characters carries its own font (a subset of the
+    bundled Noto Sans CJK SC), so it shows no empty boxes where no CJK font is installed."""
+    visible = _TAGS.sub(" ", html.unescape(text))
+    face = font_face(visible) if any(ord(ch) > 0x2E7F for ch in visible) else None
+    if face is None:
+        return CSS.replace("FAMILY ", "")
+    return face + "\n" + CSS.replace("FAMILY ", f'"{EMBEDDED_FAMILY}", ')

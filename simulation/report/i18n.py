@@ -73,7 +73,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "coverage": ("Station and room coverage", "社工站与社工室覆盖率"),
     "coverage_y": ("Units operating (%)", "运营中的站点比例(%)"),
     "workforce": ("Workforce by certification level", "按证书等级划分的社工人才"),
-    "workforce_note": ("stacked medians; line: whole workforce", "中位数堆叠;折线为人才总量"),
+    "workforce_note": ("stacked medians by certificate level, uncertified workers on top; line: "
+                       "whole workforce", "按证书等级堆叠的中位数,最上层为未持证人员;折线为人才总量"),
+    "uncertified": ("Uncertified", "未持证"),
+    "cw_note": ("Lines are medians across {n} replicate(s); bands hold the middle 50% and 90%. The "
+                "share rises in a yearly sawtooth: it jumps in {month} each year, when the year's "
+                "certificates take effect ({delay} months after the exam), then declines until the "
+                "next as certified workers leave and uncertified ones join. A target counts as met "
+                "from the month after which it stays met (the targets table shows both months).",
+                "实线为 {n} 次重复模拟的中位数;色带为中间 50% 与 90% 的结果。持证比例呈逐年锯齿形:"
+                "每年 {month_zh} 证书生效(考试后 {delay} 个月)时跃升,此后随持证人员流失、未持证人员"
+                "加入而回落,直到下一年。目标以“此后持续达标”的起始月份为达标时间(目标表同时列出首次"
+                "达到月份)。"),
     "cw": ("Community workers certified against the 2025 target", "社区工作者持证比例与2025年目标"),
     "exams": ("Exam registrations and certificates granted per year", "每年报考人数与取证人数"),
     "exams_note": ("complete calendar years; bars: median, whiskers: 5th–95th percentile",
@@ -126,7 +137,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # table headers
     "indicator": ("Indicator", "指标"), "target": ("Target", "目标"), "deadline": ("Deadline", "期限"),
     "at_deadline": ("Median at deadline", "期限时中位数"), "final": ("Median, final month", "期末中位数"),
-    "status": ("Status", "状态"), "first_met": ("First month met", "首次达标月份"),
+    "status": ("Status", "状态"), "first_met": ("First month reached", "首次达到月份"),
+    "met_since": ("Met from (and kept to the end)", "稳定达标起始月份(此后持续达标)"),
     "metric": ("Metric", "指标"), "unit": ("Unit", "单位"), "p5_p95": ("5th–95th percentile", "第5–95百分位"),
     "difference": ("Δ vs {first}", "相对{first}的差值"),
     "output": ("Output", "输出"), "rank": ("Rank", "排名"), "parameter": ("Parameter", "参数"),
@@ -146,8 +158,13 @@ TEXT: dict[str, tuple[str, str]] = {
                    "file), so none is judged.",
                    "该情景未设定政策目标(情景文件中的 targets: 部分),因此不作目标评估。"),
     "targets_note": ("Targets are the scenario's own (its targets: section, as saved in the run's "
-                     "scenario.yaml), judged on the median across replicates.",
-                     "目标取自该情景(运行结果 scenario.yaml 中的 targets: 部分),以各次重复的中位数判断。"),
+                     "scenario.yaml), judged on the median across replicates. \"Met from\" is the "
+                     "first month after which the median stays met to the end of the run; \"first "
+                     "month reached\" may come earlier when the median fell back below the target "
+                     "after it (\"not kept\": it does not hold in the last month).",
+                     "目标取自该情景(运行结果 scenario.yaml 中的 targets: 部分),以各次重复的中位数判断。"
+                     "“稳定达标起始月份”指此后直至模拟结束中位数一直达标的第一个月;若中位数达到目标后又回落,"
+                     "“首次达到月份”会更早(“未能保持”表示最后一个月仍未达标)。"),
     "target_line": ("target: {value} by {date}", "目标:{date}前达到{value}"),
     "target_line_end": ("target: {value}", "目标:{value}"),
     "pending": ("not met by the end of the run ({end})", "模拟结束({end})时尚未达标"),

@@ -102,10 +102,11 @@ class Indicator:
     deadline: str | None   # YYYY-MM, or None: every month, judged at the end of the run
     at_deadline: float | None
     final: float | None
-    first_met: str | None  # first month the median meets the target
+    first_met: str | None  # first month the median meets the target ("first reached")
     status: str            # "met", "not_met", "pending" (run ends before the deadline) or
                            # "no_data" (the results hold no such metric)
     kept: bool = True      # False when the median met it and later fell back
+    met_since: str | None = None  # first month after which the median stays met to the end
     label: str = ""        # the scenario's wording (English), "" for the metric's label
     label_zh: str = ""
     source: str = ""
@@ -120,6 +121,7 @@ def _indicator(ts: pd.DataFrame, t: PolicyTarget) -> Indicator:
                          "no_data", **info)
     ok = holds(median, t)
     first = median.index[ok.to_numpy()][0].strftime("%Y-%m") if ok.any() else None
+    since = met_since(ok)
     at = None
     if t.date is not None and median.index[-1] < pd.Timestamp(t.date):  # run ends before it
         status = "met" if first else "pending"
@@ -133,7 +135,22 @@ def _indicator(ts: pd.DataFrame, t: PolicyTarget) -> Indicator:
         status = "met" if judged else "not_met"
     return Indicator(t.name, t.metric, t.operator, t.threshold, t.date, at,
                      float(median.iloc[-1]), first, status, kept=first is None or bool(ok.iloc[-1]),
-                     **info)
+                     met_since=since, **info)
+
+
+def met_since(ok: pd.Series) -> str | None:
+    """The first month (YYYY-MM) from which ``ok`` (a boolean series indexed by month) holds
+    in every later month of the run; None when it does not hold in the last month.
+
+    A share that crosses its threshold each September and falls back below it before the
+    next is "first reached" that September but met only from the month it stops falling back.
+    """
+    values = ok.to_numpy(dtype=bool)
+    if not len(values) or not values[-1]:
+        return None
+    misses = (~values).nonzero()[0]
+    start = int(misses[-1]) + 1 if len(misses) else 0
+    return f"{ok.index[start]:%Y-%m}"
 
 
 def indicators(ts: pd.DataFrame, scenario: Scenario) -> list[Indicator]:
@@ -227,6 +244,17 @@ def top_levers(sens: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     return pd.concat(frames)[["output", "rank", "parameter", "index", "value", "conf"]]
 
 
+def _text(value: object) -> str:
+    """A parameter value for comparison (None and NaN alike)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
 def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     """Every parameter of ``scenario`` (the schema's description), columns ``path, value,
     unit, source, description, assumption`` (True when the source is empty or an assumption)."""
@@ -234,6 +262,13 @@ def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     is_list = rows["value"].map(lambda v: isinstance(v, list))  # targets, incentives: one line
     rows.loc[is_list, "value"] = rows.loc[is_list, "value"].map(summarize_items)
     rows["assumption"] = rows["source"].eq("") | rows["source"].str.startswith("assumption")
+    # The schema's sources are for Tianjin's values: a value the scenario set is its own
+    defaults = pd.DataFrame(describe_parameters(Scenario, Scenario())).set_index("path")["value"]
+    own = ~is_list & rows["path"].isin(defaults.index) & rows["unit"].ne("") & (
+        rows["value"].map(_text) != rows["path"].map(lambda p: _text(defaults.get(p))))
+    rows.loc[own, "source"] = [f"scenario {scenario.name} (Tianjin: {_number(defaults[p])})"
+                               for p in rows.loc[own, "path"]]
+    rows.loc[own, "assumption"] = False
     return rows[["path", "value", "unit", "source", "description", "assumption"]]
 
 

@@ -81,9 +81,23 @@ def _links(folder: Path, out: Path, files: Sequence[str]) -> list[tuple[str, str
     return [(f, (rel / f).as_posix()) for f in files if (folder / f).is_file()]
 
 
-def _figures(rendered: Sequence[Rendered], lang: str, replicates: int | str) -> str:
-    return "".join(html.figure(png, f"{PLOTS}/{name}.png", tr(caption, lang, n=replicates, k=5), name)
+def _figures(rendered: Sequence[Rendered], lang: str, replicates: int | str,
+             **fields: object) -> str:
+    return "".join(html.figure(png, f"{PLOTS}/{name}.png",
+                               tr(caption, lang, n=replicates, k=5, **fields), name)
                    for name, png, caption in rendered)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _certificate_month(run: RunFolder) -> dict[str, object]:
+    """When the scenario's certificates take effect (the sawtooth's yearly jump), for captions."""
+    exam = run.scenario.workforce.exam
+    month = (exam.month - 1 + exam.certificate_delay_months) % 12
+    return {"month": _MONTHS[month], "month_zh": f"{month + 1}月",
+            "delay": exam.certificate_delay_months}
 
 
 def _version(manifest: dict[str, Any]) -> str:
@@ -135,17 +149,16 @@ def _indicator_section(run: RunFolder, lang: str) -> tuple[str, str, str]:
         name = own or metric_label(ind.metric, lang)
         status = tr(ind.status, lang, end=end)
         first = ind.first_met or tr("never", lang)
-        if not ind.kept:
-            first += f" ({tr('lapsed', lang)})"
+        since = ind.met_since or (tr("lapsed", lang) if ind.first_met else tr("never", lang))
         rows.append([name, metric_label(ind.metric, lang),
                      f"{_OPERATOR[ind.operator]} {_threshold(ind.target, unit, lang)}",
                      ind.deadline or tr("every_month", lang), fmt(ind.at_deadline, unit, lang),
-                     fmt(ind.final, unit, lang), status, first, ind.source])
+                     fmt(ind.final, unit, lang), status, since, first, ind.source])
         classes.append(ind.status)
     headers = [tr(k, lang) for k in ("target_name", "metric", "target", "deadline", "at_deadline",
-                                     "final", "status", "first_met", "source")]
+                                     "final", "status", "met_since", "first_met", "source")]
     table = html.table(headers, rows, numeric=(2, 4, 5), row_classes=classes,
-                       cell_classes={3: "nowrap", 6: "status", 7: "nowrap"})
+                       cell_classes={3: "nowrap", 6: "status", 7: "nowrap", 8: "nowrap"})
     return "indicators", title, html.section("indicators", title, table,
                                              html.paragraph(tr("targets_note", lang)))
 
@@ -207,7 +220,8 @@ def run_page(run: RunFolder, compared: Sequence[tuple[str, RunFolder]], rendered
     overlays = [r for r in rendered if r[0].startswith("compare_")]
     n = run.manifest.get("replicates", run.timeseries["replicate"].nunique())
     plots = ("plots", tr("sec_plots", lang), html.section("plots", tr("sec_plots", lang),
-                                                          _figures(own, lang, n)))
+                                                          _figures(own, lang, n,
+                                                                   **_certificate_month(run))))
     parts = [_indicator_section(run, lang), _final_section(run, lang), plots]
     if compared:
         parts.append(_compare_section(compared, overlays, lang))

@@ -1,0 +1,139 @@
+"""Warnings for scenarios that cannot do what they ask (``swsim validate`` and ``swsim run``).
+
+A scenario can be valid and still not able to reach its own plan: money that cannot
+pay for the stations its targets require by the deadline, a start after a deadline,
+a certified-share target with no exam takers to reach it. Each check here is a rough,
+stated estimate made before any run (no simulation); each warning names the key to
+change and by how much. They are warnings, not errors: exit status stays 0.
+
+The network's yearly cost (:func:`network_cost`) counts, at the target coverage: the
+operating cost of every centre, station and room; the funded posts of centres and
+stations at the assistant's salary (assumption: posts are filled by certified workers
+first; the model commits the staff-certificate salary for a vacant post, so this is
+the cautious side); the training programme and the projects. It leaves out payment
+by service volume, so a budget just above it can still fall short.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .params import Scenario
+from .params.schema import SOURCES
+
+__all__ = ["Warning_", "check", "months_between", "network_cost", "yearly_budget"]
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """One warning: the key path to change and what is wrong (and what to do)."""
+
+    key: str
+    message: str
+
+    def line(self, file: str) -> str:
+        return f"warning: {file}: {self.key}: {self.message}"
+
+
+def months_between(start: str, end: str) -> int:
+    """Months from ``start`` to ``end`` (both YYYY-MM); negative when ``end`` comes first."""
+    ys, ms = (int(x) for x in start.split("-")[:2])
+    ye, me = (int(x) for x in end.split("-")[:2])
+    return (ye - ys) * 12 + (me - ms)
+
+
+def network_cost(sc: Scenario) -> dict[str, float]:
+    """Yuan a year the network at its target coverage costs, by item (see module doc)."""
+    t, nw, f, wf = sc.territory, sc.network, sc.funding, sc.workforce
+    post_year = 12.0 * f.salary_assistant
+    stations = math.ceil(nw.station_target_share * (t.streets + t.towns) - 1e-9)
+    rooms = (math.ceil(nw.room_target_share_urban * t.communities - 1e-9)
+             + math.ceil(nw.room_target_share_rural * t.villages - 1e-9))
+    return {
+        "centres": t.districts * (f.operating_centre + nw.centre_posts * post_year),
+        "stations": stations * (f.operating_station + nw.station_posts * post_year),
+        "rooms": rooms * f.operating_room,
+        "training": wf.training.capacity * wf.training.cost_per_trainee,
+        "projects": sc.projects.per_year * sc.projects.cost_per_project,
+    }
+
+
+def yearly_budget(sc: Scenario, years: int) -> float:
+    """Money of all sources in year ``years`` after the start (no shocks: their mean is 1)."""
+    sources = (getattr(sc.funding.sources, name) for name in SOURCES)
+    return sum(s.amount * (1.0 + s.growth) ** max(years, 0) for s in sources)
+
+
+def _money(sc: Scenario) -> list[Warning_]:
+    nw = sc.network
+    deadline = min(nw.station_deadline, nw.room_deadline)
+    years = max(0, months_between(sc.start, deadline) // 12)
+    cost, budget = sum(network_cost(sc).values()), yearly_budget(sc, years)
+    if budget >= cost:
+        return []
+    items = ", ".join(f"{k} {v / 1e6:,.2f} M" for k, v in network_cost(sc).items())
+    purchase = sc.funding.sources.purchase.amount
+    need = purchase + (cost - budget) / (1.0 + sc.funding.sources.purchase.growth) ** years
+    return [Warning_("funding.sources.purchase.amount",
+                     f"the money by {deadline} ({budget / 1e6:,.2f} M yuan a year, all sources) "
+                     f"cannot pay for the network the targets require ({cost / 1e6:,.2f} M a "
+                     f"year: {items}); some stations or rooms are likely to stay unbuilt and "
+                     f"funding_gap above 0. Raise funding.sources.purchase.amount to at least "
+                     f"{need:,.0f} (or lower network.station_target_share / room targets)")]
+
+
+def _deadlines(sc: Scenario) -> list[Warning_]:
+    out = []
+    lead = sc.network.build_months + sc.network.contract_months
+    for key in ("station_deadline", "room_deadline"):
+        deadline = getattr(sc.network, key)
+        if months_between(sc.start, deadline) < lead:
+            out.append(Warning_(f"network.{key}", f"{deadline} is before the start {sc.start} "
+                                f"plus the {lead}-month roll-out (build + contract): nothing can "
+                                f"be built by then. Set it to a month after the start (Tianjin "
+                                f"had 47 months: 2022-01 to 2025-12)"))
+    for i, target in enumerate(sc.targets):
+        if target.date is not None and months_between(sc.start, target.date) < 0:
+            out.append(Warning_(f"targets.{i}.date", f"{target.date} is before the start "
+                                f"{sc.start}: target {target.name!r} is judged on the starting "
+                                f"state only. Set the date after the start, or start earlier"))
+    return out
+
+
+def _certified_share(sc: Scenario) -> list[Warning_]:
+    """A certified-share target above the starting share that exams cannot reach."""
+    wf, exam = sc.workforce, sc.workforce.exam
+    out = []
+    for i, target in enumerate(sc.targets):
+        if target.metric != "community_worker_certified_share" or target.date is None:
+            continue
+        needed = (target.threshold - wf.community_worker_certified_share) * wf.community_workers
+        if needed <= 0:
+            continue
+        months = months_between(sc.start, target.date)
+        exams = sum(1 for m in range(months + 1)
+                    if (int(sc.start[5:7]) - 1 + m) % 12 + 1 == exam.month
+                    and m + exam.certificate_delay_months <= months)
+        cap = exam.max_registrations_share * sc.territory.population
+        takers = sum(min(cap, exam.registrations_base * (1 + exam.registration_growth) ** y)
+                     for y in range(exams))
+        chance = min(1.0, exam.pass_rate_assistant + wf.training.pass_rate_boost)
+        most = takers * exam.from_community_workers * chance  # no turnover: an upper bound
+        if most < needed:
+            per_year = math.ceil(needed / max(exams, 1) / max(exam.from_community_workers
+                                                                * chance, 1e-9))
+            out.append(Warning_(
+                "workforce.exam.registrations_base",
+                f"target {target.name!r} needs about {needed:,.0f} more certified community "
+                f"workers by {target.date}, but {exams} exam(s) with {exam.registrations_base:,} "
+                f"registrations a year ({exam.from_community_workers:.0%} community workers, "
+                f"pass chance at most {chance:.0%}) certify at most {most:,.0f} of them. Raise "
+                f"workforce.exam.registrations_base to about {per_year:,} (or "
+                f"workforce.exam.from_community_workers, or move targets.{i}.date later)"))
+    return out
+
+
+def check(sc: Scenario) -> list[Warning_]:
+    """Every warning for ``sc``: money, deadlines, certified community workers."""
+    return [*_deadlines(sc), *_money(sc), *_certified_share(sc)]

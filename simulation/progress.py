@@ -1,0 +1,125 @@
+"""Progress of long commands: one callback signature, two ways to show it.
+
+The run path (:func:`simulation.execution.driver.drive`, :func:`simulation.runner.run`,
+sweeps and calibrations) accepts an optional ``progress`` callback::
+
+    def progress(done: int, total: int) -> None: ...
+
+called with ``done == 0`` before the first run and again whenever runs finish
+(``done`` counts finished runs, ``total`` is fixed for one call site). It must be
+cheap and must not raise. Anything can implement it: :class:`ConsoleProgress`
+here (the CLI), a web page's progress bar, a test's list.
+
+:class:`ConsoleProgress` shows a tqdm bar when stderr is a terminal and plain,
+periodic lines otherwise (a sweep logged to a file is not silent for minutes)::
+
+    progress: tianjin_baseline: 3/10 runs (30%), 16 s elapsed, about 37 s left
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+__all__ = ["ConsoleProgress", "Progress", "eta_seconds", "plain_line"]
+
+#: the callback: ``progress(done, total)``
+Progress = Callable[[int, int], None]
+
+#: seconds between plain lines when stderr is not a terminal (``SWSIM_PROGRESS_SECONDS``)
+DEFAULT_EVERY = 10.0
+
+
+def eta_seconds(done: int, total: int, elapsed: float, base: int = 0) -> float | None:
+    """Seconds left at the mean pace so far; None before the first run finished.
+
+    ``base`` runs were already done when timing began (a resumed sweep), so they do
+    not count towards the pace."""
+    ran = done - base
+    if ran <= 0 or elapsed <= 0:
+        return None
+    return max(0.0, (total - done) * elapsed / ran)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def plain_line(desc: str, done: int, total: int, elapsed: float, left: float | None,
+               unit: str = "runs") -> str:
+    """One progress line for logs (no carriage returns, no colours)."""
+    share = f"{100 * done / total:.0f}%" if total else "100%"
+    tail = ("done" if done >= total else
+            "estimating time left" if left is None else f"about {_duration(left)} left")
+    return (f"progress: {desc}: {done}/{total} {unit} ({share}), "
+            f"{_duration(elapsed)} elapsed, {tail}")
+
+
+class ConsoleProgress:
+    """A :data:`Progress` callback for the CLI: tqdm in a terminal, plain lines otherwise.
+
+    ``every`` is the least number of seconds between plain lines (the first finished run and
+    last are always printed); ``clock`` is for tests.
+    """
+
+    def __init__(self, desc: str, unit: str = "runs", stream: IO[str] | None = None,
+                 every: float | None = None, tty: bool | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.desc, self.unit = desc, unit
+        self.stream = stream if stream is not None else sys.stderr
+        env = os.environ.get("SWSIM_PROGRESS_SECONDS")
+        self.every = every if every is not None else float(env) if env else DEFAULT_EVERY
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.clock = clock
+        self._t0: float | None = None
+        self._base = 0
+        self._last_print = -float("inf")
+        self._last_done = -1
+        self._bar: Any = None
+        self._closed = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if self._t0 is None:
+            self._t0, self._base = now, done
+        if self.tty:
+            if not self._closed:
+                self._tqdm(done, total)
+            return
+        finished = done >= total
+        if done == self._base and not finished:
+            return  # nothing to tell yet (and an error line stays the only line)
+        if finished and self._last_done == done:
+            return  # the closing line was printed already
+        if finished or now - self._last_print >= self.every:
+            elapsed = now - self._t0
+            left = eta_seconds(done, total, elapsed, self._base)
+            print(plain_line(self.desc, done, total, elapsed, left, self.unit),
+                  file=self.stream, flush=True)
+            self._last_print = now
+            self._last_done = done
+
+    def _tqdm(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, initial=done, unit=self.unit.rstrip("s"),
+                             desc=self.desc, file=self.stream, smoothing=0.05,
+                             dynamic_ncols=True)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        """Close the bar (terminal); safe to call twice."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        self._closed = True

@@ -1,0 +1,230 @@
+"""A planner's first hour (issue 16): swsim new, feasibility warnings, progress, the console
+summary, targets met from the month they stay met, the report's own font and sources."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import refused
+
+from simulation.feasibility import check, network_cost, yearly_budget
+from simulation.params import load_scenario
+from simulation.progress import ConsoleProgress, eta_seconds
+from simulation.report.prep import met_since, parameter_rows
+from simulation.summary import meaningful
+
+CITY = ("--population", "560000", "--streets", "6", "--towns", "4", "--communities", "80",
+        "--villages", "140", "--workers", "1500", "--certified", "430")
+
+
+# ---- swsim new ------------------------------------------------------------------------------
+
+def test_new_city_file_keeps_given_figures_and_states_every_rule(cli, tmp_path):
+    out = tmp_path / "demo.yaml"
+    status, stdout, _ = cli("new", "demo", *CITY, "--out", out)
+    assert status == 0 and f"wrote {out}" in stdout
+    sc = load_scenario(out)  # it validates
+    t, wf = sc.territory, sc.workforce
+    assert (t.population, t.streets, t.towns, t.communities, t.villages) == (560_000, 6, 4, 80, 140)
+    assert (wf.talent_total, wf.national_certified) == (1500, 430)
+    # community workers: Tianjin's 20,700 (seed 002) x (80 + 140) / (1,900 + 3,500)
+    assert wf.community_workers == round(20_700 * 220 / 5_400)
+    # people-following counts: Tianjin's x population ratio
+    assert wf.graduates == round(800 * 560_000 / 13_900_000)
+    # every line that sets a value says where it comes from
+    body = [ln for ln in out.read_text().splitlines() if ":" in ln and not ln.lstrip().startswith(("#", "-"))
+            and not ln.rstrip().endswith(":") and not ln.startswith(("extends", "name", "region",
+                                                                     "description", "targets"))]
+    assert body and all("# given" in ln or "# scaled" in ln or "# Tianjin's" in ln for ln in body), body
+
+
+def test_new_city_money_follows_the_network_not_the_population(cli, tmp_path):
+    """Money scaled by population left stations unbuilt; here the sources keep Tianjin's
+    proportions and add up in the deadline's year to 1.15 x the network's counted cost."""
+    from simulation.newcity import HEADROOM
+
+    out = tmp_path / "demo.yaml"
+    assert cli("new", "demo", *CITY, "--out", out)[0] == 0
+    sc = load_scenario(out)
+    cost = sum(network_cost(sc).values())
+    assert yearly_budget(sc, 3) == pytest.approx(HEADROOM * cost, rel=2e-3)  # 2025 of 2022-25
+    src = sc.funding.sources
+    assert src.reward_subsidy.amount / src.purchase.amount == pytest.approx(20 / 80, rel=2e-3)
+    assert src.purchase.amount > 80e6 * 560_000 / 13_900_000  # more than population scaling
+    assert not [w for w in check(sc) if w.key.startswith("funding")]
+
+
+def test_new_city_moves_deadlines_with_the_start(cli, tmp_path):
+    out = tmp_path / "late.yaml"
+    assert cli("new", "late", *CITY, "--start", "2026-01", "--months", "24", "--out", out)[0] == 0
+    sc = load_scenario(out)
+    assert sc.network.station_deadline == "2029-12"  # Tianjin's 47-month runway kept
+    assert {t.date for t in sc.targets if t.date} == {"2029-12"}
+    assert not [w for w in check(sc) if "before the start" in w.message]
+
+
+def test_new_refuses_an_existing_file_and_bad_figures(cli, tmp_path):
+    out = tmp_path / "demo.yaml"
+    out.write_text("keep me")
+    refused(cli("new", "demo", *CITY, "--out", out), str(out))
+    assert out.read_text() == "keep me"
+    bad = [*CITY[:-2], "--certified", "2000"]  # more certified than professionals
+    refused(cli("new", "demo", *bad, "--out", tmp_path / "b.yaml"), "national_certified")
+    assert not (tmp_path / "b.yaml").exists()
+
+
+# ---- warnings -------------------------------------------------------------------------------
+
+def test_validate_warns_on_money_that_cannot_build_the_network(cli):
+    status, out, err = cli("validate", "funding_cut")
+    assert status == 0 and out.startswith("ok: funding_cut")
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "warning: funding_cut: funding.sources.purchase.amount: ")
+    assert "Raise funding.sources.purchase.amount to at least" in lines[0]
+    assert cli("validate", "tianjin_baseline")[2] == ""  # Tianjin's money pays for its network
+
+
+def test_validate_warns_on_a_start_after_the_deadline(cli, tmp_path):
+    f = tmp_path / "late.yaml"
+    f.write_text("extends: tianjin_baseline\nname: late\nstart: 2026-03\n")
+    status, _, err = cli("validate", f)
+    assert status == 0
+    keys = [line.split(": ")[2] for line in err.splitlines()]
+    assert "network.station_deadline" in keys and "network.room_deadline" in keys
+    assert "targets.0.date" in keys and "targets.2.date" in keys  # stations, certified share
+
+
+def test_validate_warns_when_no_community_worker_sits_the_exam(cli, tmp_path):
+    f = tmp_path / "noexam.yaml"
+    f.write_text("extends: tianjin_baseline\nname: noexam\n"
+                 "workforce: {exam: {from_community_workers: 0.0}}\n")
+    status, _, err = cli("validate", f)
+    assert status == 0 and f"warning: {f}: workforce.exam.registrations_base: " in err
+    assert "target 'community_workers_certified' needs about 4,140 more" in err  # 20% of 20,700
+
+
+# ---- progress and the console summary -------------------------------------------------------
+
+def test_plain_progress_lines_are_periodic_with_time_left():
+    now = [0.0]
+    stream = io.StringIO()
+    show = ConsoleProgress("demo", stream=stream, every=10.0, tty=False, clock=lambda: now[0])
+    show(0, 4)  # nothing to tell yet
+    for done, t in ((1, 5.0), (2, 9.0), (3, 16.0), (4, 20.0)):
+        now[0] = t
+        show(done, 4)
+    lines = stream.getvalue().splitlines()
+    assert lines == ["progress: demo: 1/4 runs (25%), 5 s elapsed, about 15 s left",
+                     "progress: demo: 3/4 runs (75%), 16 s elapsed, about 5 s left",
+                     "progress: demo: 4/4 runs (100%), 20 s elapsed, done"]
+    assert eta_seconds(5, 10, 10.0, base=3) == pytest.approx(25.0)  # resumed: pace of 2 runs
+
+
+def test_run_shows_progress_and_a_labelled_summary(cli, tmp_path):
+    status, out, err = cli("run", "small_city", "--set", "months=3", "--replicates", "2",
+                           "--out", tmp_path / "r")
+    assert status == 0
+    assert "progress: small_city replicates: 2/2 runs (100%)" in err
+    assert "median of 2 replicates" in out and "5th-95th percentile" in out
+    assert "1,562.000" not in out and ".500  people" not in out
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (45_586.5, "people", "45,586"), (0.33333, "share", "0.333"),
+    (494_437.21, "yuan/month", "494,400"), (3.14159, "months", "3.142"), (float("nan"), "share", "n/a")])
+def test_meaningful_digits(value, unit, text):
+    assert meaningful(value, unit) == text
+
+
+# ---- targets that read right ----------------------------------------------------------------
+
+def test_met_since_is_the_month_after_which_the_target_stays_met():
+    months = pd.period_range("2030-01", periods=36, freq="M").to_timestamp()
+    share = pd.Series(0.40 + 0.005 * (np.arange(36) % 12), index=months)  # a sawtooth below 0.5
+    share.iloc[[8, 20]] = 0.51  # reached in 2030-09 and 2031-09, lost after each
+    share.iloc[32:] = 0.52  # kept from 2032-09
+    ok = share >= 0.5
+    assert f"{ok.index[ok.to_numpy()][0]:%Y-%m}" == "2030-09"
+    assert met_since(ok) == "2032-09"
+    assert met_since(share >= 0.6) is None
+
+
+def test_report_tables_show_met_from_and_first_reached(small_run, tmp_path):
+    from simulation.report import build_report
+
+    small_run.write(tmp_path / "run")
+    page = build_report(tmp_path / "run", lang="zh").read_text(encoding="utf-8")
+    assert "稳定达标起始月份" in page and "首次达到月份" in page and "锯齿" in page
+    assert "@font-face" in page and "data:font/woff;base64," in page  # carries its font
+    assert "未持证" in page or "uncertified" in page
+
+
+def test_appendix_sources_follow_the_scenario_that_set_the_value():
+    rows = parameter_rows(load_scenario("funding_cut")).set_index("path")
+    assert rows.loc["funding.sources.purchase.amount", "source"] == \
+        "scenario funding_cut (Tianjin: 80,000,000)"
+    assert rows.loc["funding.sources.lottery.amount", "source"].startswith("assumption")
+
+
+def test_font_subset_holds_the_page_characters_only():
+    from fontTools.ttLib import TTFont
+
+    from simulation.report.fonts import font_face
+
+    css = font_face("社工站覆盖率 abc")
+    if css is None:
+        pytest.skip("the mplfonts font file is not installed")
+    import base64
+
+    data = base64.b64decode(css.split("base64,")[1].split(")")[0])
+    font = TTFont(io.BytesIO(data))
+    cmap = font.getBestCmap()
+    assert {ord(c) for c in "社工站覆盖率abc"} <= set(cmap) and ord("津") not in cmap
+    assert len(data) < 50_000  # a subset, not the 16 MB font
+
+
+def test_generated_scenario_yaml_is_plain_yaml(cli, tmp_path):
+    out = tmp_path / "demo.yaml"
+    assert cli("new", "demo", *CITY, "--out", out)[0] == 0
+    data = yaml.safe_load(out.read_text())
+    assert isinstance(data["funding"]["sources"]["purchase"]["amount"], float)
+    assert data["extends"] == "tianjin_baseline" and len(data["targets"]) == 7
+
+
+# ---- discovery reports only restrictions that matter ----------------------------------------
+
+def test_prim_box_drops_restrictions_that_do_not_matter():
+    """Only lever a decides y; PRIM also trims c a little (to 0.949 of 0-1): that limit
+    trims < 10% of the range and is released; the box keeps a and loses < 0.02 density."""
+    from simulation.discovery.prim_box import DENSITY_SLACK, run_prim
+
+    rng = np.random.default_rng(2)
+    x = pd.DataFrame({"a": rng.random(300), "b": rng.random(300), "c": rng.random(300)})
+    y = ((x["a"] > 0.6) & (rng.random(300) < 0.9)).to_numpy()
+    disc = run_prim(x, y, min_density=0.9)
+    limits = disc.limits()
+    assert limits["a"]["restricted"] and 0.55 < limits["a"]["low"] < 0.65
+    assert not limits["b"]["restricted"] and not limits["c"]["restricted"]
+    chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.chosen - 1]
+    assert chosen["res_dim"] == 1 and chosen["coverage"] >= peeled["coverage"]
+    assert chosen["density"] >= 0.912 - DENSITY_SLACK
+
+
+def test_workforce_stack_includes_the_uncertified(small_run):
+    """The stack adds up to the whole workforce: certificate levels plus the uncertified."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from simulation.report.figures import _workforce
+
+    fig = _workforce(small_run.timeseries, small_run.scenario, "en")
+    ax = fig.axes[0]
+    assert "Uncertified" in ax.get_legend_handles_labels()[1]
+    top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()  # the stack's highest point
+    medians = small_run.timeseries.groupby("date")["social_workers_total"].median()
+    assert abs(top - medians.max()) <= 0.01 * medians.max()
