@@ -43,10 +43,12 @@ def months_between(start: str, end: str) -> int:
     return (ye - ys) * 12 + (me - ms)
 
 
-def network_cost(sc: Scenario) -> dict[str, float]:
-    """Yuan a year the network at its target coverage costs, by item (see module doc)."""
+def network_cost(sc: Scenario, years: int = 0) -> dict[str, float]:
+    """Yuan a year the network at its target coverage costs, by item (see module doc),
+    ``years`` after the start (salaries indexed by ``wage_growth``, with social insurance)."""
     t, nw, f, wf = sc.territory, sc.network, sc.funding, sc.workforce
-    post_year = 12.0 * f.salary_assistant
+    post_year = (12.0 * f.salary_assistant * (1.0 + f.social_insurance_share)
+                 * (1.0 + f.wage_growth) ** max(years, 0))
     stations = math.ceil(nw.station_target_share * (t.streets + t.towns) - 1e-9)
     rooms = (math.ceil(nw.room_target_share_urban * t.communities - 1e-9)
              + math.ceil(nw.room_target_share_rural * t.villages - 1e-9))
@@ -69,10 +71,11 @@ def _money(sc: Scenario) -> list[Warning_]:
     nw = sc.network
     deadline = min(nw.station_deadline, nw.room_deadline)
     years = max(0, months_between(sc.start, deadline) // 12)
-    cost, budget = sum(network_cost(sc).values()), yearly_budget(sc, years)
+    costs = network_cost(sc, years)
+    cost, budget = sum(costs.values()), yearly_budget(sc, years)
     if budget >= cost:
         return []
-    items = ", ".join(f"{k} {v / 1e6:,.2f} M" for k, v in network_cost(sc).items())
+    items = ", ".join(f"{k} {v / 1e6:,.2f} M" for k, v in costs.items())
     purchase = sc.funding.sources.purchase.amount
     need = purchase + (cost - budget) / (1.0 + sc.funding.sources.purchase.growth) ** years
     return [Warning_("funding.sources.purchase.amount",
@@ -101,36 +104,76 @@ def _deadlines(sc: Scenario) -> list[Warning_]:
     return out
 
 
+def _exam_years(sc: Scenario, date: str) -> int:
+    """Exams whose certificates take effect by ``date``."""
+    exam = sc.workforce.exam
+    months = months_between(sc.start, date)
+    return sum(1 for m in range(months + 1) if (int(sc.start[5:7]) - 1 + m) % 12 + 1 == exam.month
+               and m + exam.certificate_delay_months <= months)
+
+
+def _decided_share(sc: Scenario) -> float:
+    """An upper bound on the yearly chance an uncertified community worker registers under
+    the exam decision: no age or failures held against them, the strongest incentive any
+    policy offers community workers, preparation for all."""
+    wf, f, exam = sc.workforce, sc.funding, sc.workforce.exam
+    mine = [p for p in wf.incentives if p.group in ("community_workers", "all")]
+    bonus = max((p.bonus_per_pass for p in mine), default=0.0)
+    step = f.salary_assistant - f.salary_none + max((p.salary_step for p in mine), default=0.0)
+    chance = min(1.0, exam.pass_rate_assistant + wf.training.pass_rate_boost)
+    worth = chance * (bonus + exam.value_horizon_months * step) / wf.reference_wage
+    p = min(max(exam.propensity_community_workers, 1e-9), 1 - 1e-9)
+    z = (math.log(p / (1 - p)) + exam.worth_effect * worth + exam.prep_effect
+         + exam.requirement_effect * any(x.requirement for x in mine))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def _certified_share(sc: Scenario) -> list[Warning_]:
-    """A certified-share target above the starting share that exams cannot reach."""
+    """A certified- or qualified-share target of community workers above the starting share
+    that exams (and, for the qualified share, recruitment) cannot reach."""
     wf, exam = sc.workforce, sc.workforce.exam
+    growth_rule = exam.registration_mode == "growth"
     out = []
     for i, target in enumerate(sc.targets):
-        if target.metric != "community_worker_certified_share" or target.date is None:
+        qualified = target.metric == "community_worker_qualified_share"
+        if target.metric != "community_worker_certified_share" and not qualified \
+                or target.date is None:
             continue
-        needed = (target.threshold - wf.community_worker_certified_share) * wf.community_workers
+        cert = wf.community_worker_certified_share
+        start = cert + (1 - cert) * wf.degree_share_community_workers if qualified else cert
+        needed = (target.threshold - start) * wf.community_workers
         if needed <= 0:
             continue
-        months = months_between(sc.start, target.date)
-        exams = sum(1 for m in range(months + 1)
-                    if (int(sc.start[5:7]) - 1 + m) % 12 + 1 == exam.month
-                    and m + exam.certificate_delay_months <= months)
-        cap = exam.max_registrations_share * sc.territory.population
-        takers = sum(min(cap, exam.registrations_base * (1 + exam.registration_growth) ** y)
-                     for y in range(exams))
+        exams = _exam_years(sc, target.date)
         chance = min(1.0, exam.pass_rate_assistant + wf.training.pass_rate_boost)
-        most = takers * exam.from_community_workers * chance  # no turnover: an upper bound
-        if most < needed:
+        if growth_rule:
+            cap = exam.max_registrations_share * sc.territory.population
+            takers = sum(min(cap, exam.registrations_base * (1 + exam.registration_growth) ** y)
+                         for y in range(exams)) * exam.from_community_workers
+        else:  # every uncertified community worker decides each year: no turnover, an upper bound
+            takers = exams * (1 - cert) * wf.community_workers * _decided_share(sc)
+        most = takers * chance
+        if qualified:  # vacant posts filled by qualified recruits (an upper bound: no supply limit)
+            most += (wf.community_worker_turnover * wf.community_workers
+                     * wf.recruitment.qualified_share * months_between(sc.start, target.date) / 12)
+        if most >= needed:
+            continue
+        if growth_rule:
             per_year = math.ceil(needed / max(exams, 1) / max(exam.from_community_workers
                                                                 * chance, 1e-9))
-            out.append(Warning_(
-                "workforce.exam.registrations_base",
-                f"target {target.name!r} needs about {needed:,.0f} more certified community "
-                f"workers by {target.date}, but {exams} exam(s) with {exam.registrations_base:,} "
-                f"registrations a year ({exam.from_community_workers:.0%} community workers, "
-                f"pass chance at most {chance:.0%}) certify at most {most:,.0f} of them. Raise "
-                f"workforce.exam.registrations_base to about {per_year:,} (or "
-                f"workforce.exam.from_community_workers, or move targets.{i}.date later)"))
+            fix = (f"Raise workforce.exam.registrations_base to about {per_year:,} (or "
+                   f"workforce.exam.from_community_workers, or move targets.{i}.date later)")
+            key = "workforce.exam.registrations_base"
+        else:
+            fix = ("Raise what a certificate is worth to community workers (an incentive under "
+                   "workforce.incentives, or funding.salary_assistant), "
+                   + ("workforce.recruitment.qualified_share, " if qualified else "")
+                   + f"or move targets.{i}.date later")
+            key = "workforce.recruitment.qualified_share" if qualified else "workforce.incentives"
+        out.append(Warning_(key, f"target {target.name!r} needs about {needed:,.0f} more "
+                            f"{'qualified' if qualified else 'certified'} community workers by "
+                            f"{target.date}, but {exams} exam(s) (pass chance at most "
+                            f"{chance:.0%}) can bring at most {most:,.0f}. {fix}"))
     return out
 
 

@@ -134,6 +134,22 @@ def _workforce(city: City, base: Scenario, fig: _Figures) -> None:
             "--certified / community workers: certified community workers are among the certified")
     pop = city.population / t.population
     people = city.workers / wf.talent_total
+    grid = round(wf.grid_workers * pop)
+    fig.put("workforce.grid_workers", grid,
+            f"scaled by population: Tianjin's {wf.grid_workers:,} (seed 002) x {pop:.4g}")
+    grid_share = wf.grid_worker_certified_share
+    room = city.certified - round(cw * share)  # certified grid workers are among the certified
+    if grid and round(grid * grid_share) > room:
+        grid_share = math.floor(max(room, 0) / grid * 1000) / 1000
+    fig.put("workforce.grid_worker_certified_share", grid_share,
+            f"Tianjin's {wf.grid_worker_certified_share:g} (assumption), at most what "
+            "--certified leaves after the community workers")
+    fig.put("workforce.exam.outside_pool", round(wf.exam.outside_pool * pop),
+            f"scaled by population: Tianjin's {wf.exam.outside_pool:,} x {pop:.4g}")
+    fig.put("workforce.training.staff_evaluation_intake",
+            round(wf.training.staff_evaluation_intake * people),
+            f"scaled by professionals: Tianjin's {wf.training.staff_evaluation_intake:,} x "
+            f"{people:.4g} (Tianjin's own staff certificate, seed 000: set 0 elsewhere)")
     fig.put("workforce.graduates", round(wf.graduates * pop),
             f"scaled by population: Tianjin's {wf.graduates:,} x {pop:.4g}")
     exam, training = wf.exam, wf.training
@@ -178,9 +194,9 @@ def _money(base: Scenario, fig: _Figures) -> None:
     from .feasibility import months_between, network_cost, yearly_budget
 
     city = Scenario.model_validate(_merged(base, fig.data()))
-    cost = sum(network_cost(city).values())
     deadline = min(city.network.station_deadline, city.network.room_deadline)
     years = max(0, months_between(city.start, deadline) // 12)
+    cost = sum(network_cost(city, years).values())
     scale = HEADROOM * cost / yearly_budget(base, years)  # Tianjin's sources, in proportion
     for name in SOURCES:
         amount = getattr(base.funding.sources, name).amount
@@ -251,7 +267,16 @@ def _sections(fig: _Figures) -> list[str]:
     lines: list[str] = []
     open_path: list[str] = []
     width = 44
-    for path, (value, why) in fig.items.items():
+    # keep each section together (YAML refuses a key twice), sections in order of first use
+    first: dict[tuple[str, ...], int] = {}
+    for path in fig.items:
+        parts = tuple(path.split("."))
+        for depth in range(1, len(parts)):
+            first.setdefault(parts[:depth], len(first))
+    order = sorted(fig.items, key=lambda p: [first[tuple(p.split("."))[:d]]
+                                             for d in range(1, p.count(".") + 1)])
+    for path in order:
+        value, why = fig.items[path]
         *parents, leaf = path.split(".")
         common = 0
         while common < min(len(parents), len(open_path)) and parents[common] == open_path[common]:

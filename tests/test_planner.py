@@ -50,7 +50,7 @@ def test_new_city_money_follows_the_network_not_the_population(cli, tmp_path):
     out = tmp_path / "demo.yaml"
     assert cli("new", "demo", *CITY, "--out", out)[0] == 0
     sc = load_scenario(out)
-    cost = sum(network_cost(sc).values())
+    cost = sum(network_cost(sc, 3).values())  # in 2025, salaries indexed three years
     assert yearly_budget(sc, 3) == pytest.approx(HEADROOM * cost, rel=2e-3)  # 2025 of 2022-25
     src = sc.funding.sources
     assert src.reward_subsidy.amount / src.purchase.amount == pytest.approx(20 / 80, rel=2e-3)

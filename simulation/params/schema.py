@@ -663,7 +663,9 @@ def _source(amount: float, growth: float, src: str, volatility: float = 0.0) -> 
 
 class Sources(Section):
     purchase: FundingSource = _source(
-        80e6, 0.03, "assumption for Tianjin; Chongqing's municipal purchase 32.5 M yuan/yr, seed 003")
+        100e6, 0.03, "assumption for Tianjin, sized so that the network at its targets is "
+        "affordable by 2025 with social insurance and indexed salaries (swsim validate checks; "
+        "80 M before issue 14); Chongqing's municipal purchase 32.5 M yuan/yr, seed 003")
     reward_subsidy: FundingSource = _source(
         20e6, 0.0, "assumption; Chongqing 70 M yuan/yr, seed 003")
     assistance_share: FundingSource = _source(
