@@ -284,6 +284,9 @@ METRICS: list[Metric] = [
     *[_m(f"served_by_type.{t}", f"Served: {TYPE_EN[t]}", f"已服务:{TYPE_ZH[t]}", "hours/month",
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
+    *[_m(f"need_by_type.{t}", f"New need: {TYPE_EN[t]}", f"新增需求:{TYPE_ZH[t]}", "hours/month",
+         (lambda k: lambda s: float(s.flow("need")[:, k].sum()))(i))
+      for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"backlog_by_type.{t}", f"Backlog: {TYPE_EN[t]}", f"积压需求:{TYPE_ZH[t]}", "hours",
          (lambda k: lambda s: float(s.m.service.backlog[k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
