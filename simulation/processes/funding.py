@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 __all__ = ["COST_ITEMS", "FundingState", "allocate", "close_month", "cost",
            "eligibility", "init", "monthly_budget", "open_month", "unfunded"]
 
+#: the sources of the first releases (purchase ... market_fees), whose yearly shocks are
+#: drawn first; later sources (district) draw after them
+FIRST_SOURCES = 6
 #: items whose unpaid part is not bought (a cut) rather than owed (arrears)
 CUT_AT_CLOSE = ("volume",)
 
@@ -69,8 +72,11 @@ def init(model: SocialWorkModel) -> FundingState:
     draws = model.draws["funding"]
     sd = np.array([getattr(src, s).volatility for s in SOURCES])
     sigma = np.sqrt(np.log1p(sd ** 2))
-    z = np.zeros((years, len(SOURCES))) if draws.deterministic else draws.rng.standard_normal(
-        (years, len(SOURCES)))
+    if draws.deterministic:
+        z = np.zeros((years, len(SOURCES)))
+    else:  # sources added later draw after the first six, so those keep their shocks
+        first = draws.rng.standard_normal((years, FIRST_SOURCES))
+        z = np.c_[first, draws.rng.standard_normal((years, len(SOURCES) - FIRST_SOURCES))]
     shocks = np.exp(sigma * z - sigma ** 2 / 2)
     shocks[0] = 1.0  # the first year's amounts are the scenario's
     return FundingState(shocks=shocks)
@@ -193,10 +199,10 @@ def close_month(model: SocialWorkModel) -> None:
                     for k, item in enumerate(COST_ITEMS)])
     items = dict(zip(COST_ITEMS, (due - cut).tolist(), strict=True))
     model.flows.cost_by_item = items
-    model.flows.cuts_by_item = {
-        **dict(zip(COST_ITEMS, cut.tolist(), strict=True)),
-        "salaries": salaries * (1.0 - ledger.service_factor),
-        "projects": running * (1.0 - ledger.project_factor)}
+    cuts = {**dict(zip(COST_ITEMS, cut.tolist(), strict=True)),
+            "salaries": salaries * (1.0 - ledger.service_factor),
+            "projects": running * (1.0 - ledger.project_factor)}
+    model.flows.cuts_by_item = {k: v if v > 1e-6 else 0.0 for k, v in cuts.items()}
     ledger.paid = paid
     ledger.spend = paid.sum(axis=0)
     model.flows.arrears = float(unpaid.sum() - cut.sum())
