@@ -28,7 +28,6 @@ SCALED = {
     "workforce.training": ["capacity"],
     "projects": ["per_year"],
 }
-SOURCES = ["purchase", "reward_subsidy", "assistance_share", "lottery", "charity", "market_fees"]
 
 CHILD = r"""
 import json, resource, sys, time
@@ -79,7 +78,7 @@ print(json.dumps({"import": t_import, "init": t_init, "run": t_run, "peak_mb": p
 
 def scale_sets(k: float) -> list[str]:
     """--set overrides that scale the Tianjin baseline's size by ``k``."""
-    from simulation.params import load_scenario
+    from simulation.params import SOURCES, load_scenario
 
     base = load_scenario(None)
     sets = []

@@ -124,6 +124,11 @@ def _duties(duty: str | None) -> Callable[[Snapshot], float]:
     return f
 
 
+def _budget(s: Snapshot, k: int) -> float:
+    b = s.m.ledger.budget
+    return float(b[k]) if len(b) else 0.0
+
+
 def _group_flow(name: str, g: int) -> Callable[[Snapshot], float]:
     return lambda s: float(s.flow(name)[g].sum())
 
@@ -139,8 +144,21 @@ def _group_wait(g: int | None) -> Callable[[Snapshot], float]:
     return f
 
 
+def _group_served(g: int | None) -> Callable[[Snapshot], float]:
+    """Share of the need there was to serve this month (the backlog at its start plus the
+    month's new need) that was served (issue 15, item 7)."""
+    def f(s: Snapshot) -> float:
+        served, due = s.flow("served"), s.flow("backlog_start") + s.flow("need")
+        if g is not None:
+            served, due = served[g], due[g]
+        return _share(served.sum(), due.sum())
+    return f
+
+
 def _group_met(g: int | None) -> Callable[[Snapshot], float]:
-    """Share of the need resolved this month that was served rather than abandoned."""
+    """Share of the need resolved this month that was served rather than abandoned: it
+    reads 1 until need starts being abandoned after ``max_wait_months`` (use
+    ``need_served_share`` for how much of the need there was got served)."""
     def f(s: Snapshot) -> float:
         served, lost = s.flow("served"), s.flow("abandoned")
         if g is not None:
@@ -169,12 +187,13 @@ def _m(name: str, en: str, zh: str, unit: str, fn: Callable[[Snapshot], float],
 LEVEL_ZH = {"staff": "社会工作员", "assistant": "助理社工师", "intermediate": "社工师",
             "senior": "高级社工师"}
 SOURCE_ZH = {"purchase": "政府购买服务", "reward_subsidy": "以奖代补", "assistance_share": "社会救助资金",
-             "lottery": "彩票公益金", "charity": "慈善资金", "market_fees": "市场服务收费"}
+             "lottery": "彩票公益金", "charity": "慈善资金", "market_fees": "市场服务收费",
+             "district": "区县配套资金"}
 LEVEL_EN = {"staff": "staff certificate", "assistant": "assistant social worker",
             "intermediate": "social worker (intermediate)", "senior": "senior social worker"}
 SOURCE_EN = {"purchase": "purchase of services", "reward_subsidy": "reward in lieu of subsidy",
              "assistance_share": "social-assistance funds", "lottery": "lottery funds",
-             "charity": "charity", "market_fees": "market fees"}
+             "charity": "charity", "market_fees": "market fees", "district": "district co-funding"}
 DUTY_EN = {"casework": "casework cases", "supervision": "supervision hours",
            "ce_hours": "continuing education"}
 EMPLOYER_EN = {"purchase": "purchase of services", "reassigned": "reassigned community workers",
@@ -234,7 +253,12 @@ METRICS: list[Metric] = [
     _m("served_hours", "Served", "已服务", "hours/month", lambda s: s.served),
     _m("abandoned_hours", "Abandoned need", "放弃的需求", "hours/month",
        lambda s: float(s.flow("abandoned").sum())),
-    _m("need_met_share", "Need met", "需求满足率", "share", _group_met(None), key=True),
+    _m("need_served_share", "Need served (of backlog + new need)", "需求服务率", "share",
+       _group_served(None), key=True),
+    # served / (served + abandoned): reads 1 until need is abandoned (max_wait_months), so
+    # the headline (key metrics: swsim run, the report) is need_served_share (issue 15)
+    _m("need_met_share", "Need met (of need resolved, served or abandoned)", "需求满足率(已结案)",
+       "share", _group_met(None)),
     _m("backlog_hours", "Backlog", "积压需求", "hours", lambda s: float(s.m.service.backlog.sum())),
     _m("mean_wait_months", "Mean wait", "平均等待", "months", _group_wait(None)),
     _m("spend_total", "Spending", "支出", "yuan/month", lambda s: float(s.spend.sum()),
@@ -268,9 +292,17 @@ METRICS: list[Metric] = [
     *[_m(f"spend_by_item.{item}", f"Spending: {ITEM_EN[item]}", f"支出:{ITEM_ZH[item]}", "yuan/month",
          (lambda k: lambda s: float(s.m.flows.cost_by_item.get(k, 0.0)))(item))
       for item in COST_ITEMS],
-    # cost no source's money covers: sum of spend_by_item = spend_total + funding_gap
-    _m("funding_gap", "Cost above budget (unfunded)", "资金缺口", "yuan/month",
+    # cost bought that no line's money covered (arrears): sum of spend_by_item =
+    # spend_total + funding_gap
+    _m("funding_gap", "Cost no budget line paid (arrears)", "资金缺口(欠款)", "yuan/month",
        lambda s: funding.unfunded(s.m)),
+    _m("budget_cuts", "Spending cut for want of money", "资金不足削减", "yuan/month",
+       lambda s: float(sum(s.m.flows.cuts_by_item.values()))),
+    *[_m(f"cuts_by_item.{item}", f"Cut: {ITEM_EN[item]}", f"削减:{ITEM_ZH[item]}", "yuan/month",
+         (lambda k: lambda s: float(s.m.flows.cuts_by_item.get(k, 0.0)))(item))
+      for item in COST_ITEMS],
+    *[_m(f"budget_by_source.{src}", f"Budget: {SOURCE_EN[src]}", f"预算:{SOURCE_ZH[src]}",
+         "yuan/month", (lambda k: lambda s: _budget(s, k))(i)) for i, src in enumerate(SOURCES)],
     _m("paid_hours_share", "Salaried hours paid for", "可支付工时比例", "share",
        lambda s: s.m.ledger.service_factor),
     _m("projects_running", "Social-organisation projects running", "在运行社会组织项目", "projects",
@@ -290,6 +322,9 @@ METRICS: list[Metric] = [
     *[_m(f"served_by_type.{t}", f"Served: {TYPE_EN[t]}", f"已服务:{TYPE_ZH[t]}", "hours/month",
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
+    *[_m(f"need_by_type.{t}", f"New need: {TYPE_EN[t]}", f"新增需求:{TYPE_ZH[t]}", "hours/month",
+         (lambda k: lambda s: float(s.flow("need")[:, k].sum()))(i))
+      for i, t in enumerate(SERVICE_TYPES)],
     *[_m(f"backlog_by_type.{t}", f"Backlog: {TYPE_EN[t]}", f"积压需求:{TYPE_ZH[t]}", "hours",
          (lambda k: lambda s: float(s.m.service.backlog[k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],
@@ -299,6 +334,8 @@ METRICS: list[Metric] = [
          _group_flow("served", i)) for i, g in enumerate(GROUPS)],
     *[_m(f"need_met_share.{g}", f"Need met: {GROUP_EN[g]}", f"需求满足率:{GROUP_ZH[g]}", "share",
          _group_met(i)) for i, g in enumerate(GROUPS)],
+    *[_m(f"need_served_share.{g}", f"Need served: {GROUP_EN[g]}", f"需求服务率:{GROUP_ZH[g]}",
+         "share", _group_served(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"backlog_hours.{g}", f"Backlog: {GROUP_EN[g]}", f"积压需求:{GROUP_ZH[g]}", "hours",
          (lambda k: lambda s: float(s.m.service.backlog[:, :, k].sum()))(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"mean_wait_months.{g}", f"Mean wait: {GROUP_EN[g]}", f"平均等待:{GROUP_ZH[g]}", "months",

@@ -300,6 +300,10 @@ class Ledger:
     spend: FloatArray = field(default_factory=lambda: np.zeros(0))
     #: share of salaried staff hours the month's money pays for (< 1 only in a deficit)
     service_factor: float = 1.0
+    #: share of running projects' hours the month's money pays for (< 1 only in a deficit)
+    project_factor: float = 1.0
+    #: what each line paid of each cost item this month, item x source (yuan)
+    paid: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @property
     def headroom(self) -> float:
@@ -326,3 +330,6 @@ class Flows:
     #: incentive bonuses and allowances paid this month, yuan
     incentive_cost: float = 0.0
     cost_by_item: dict[str, float] = field(default_factory=dict)  # yuan this month
+    cuts_by_item: dict[str, float] = field(default_factory=dict)  # not bought for want of money
+    arrears: float = 0.0                    # cost bought that no line paid (funding_gap), yuan
+    backlog_start: FloatArray | None = None  # group x type, hours waiting at the month's start

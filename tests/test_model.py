@@ -46,6 +46,8 @@ def test_key_metrics_are_flagged_in_the_registry(small_run):
     assert keys and tuple(keys) == KEY_METRICS
     assert set(keys) <= set(small_run.timeseries.columns)
     assert {"station_coverage", "community_worker_certified_share", "spend_total"} <= set(keys)
+    # the headline reads the honest need metric (issue 15, item 7)
+    assert "need_served_share" in keys and "need_met_share" not in keys
 
 
 def test_seed_figures_at_step_zero(baseline_start):

@@ -120,4 +120,5 @@ def test_best_yaml_style_partial_file_keeps_parent(tmp_path):
                                     "name": "fit", **_nested("funding.sources.charity.amount", 1e6)}))
     sc = load_scenario(best)
     assert sc.funding.sources.charity.model_dump() == {"amount": 1e6, "growth": 0.05,
-                                                       "volatility": 0.3}
+                                                       "volatility": 0.3,
+                                                       "social_work_share": 1.0}

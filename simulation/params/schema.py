@@ -27,6 +27,8 @@ __all__ = [
     "GROUPS",
     "LEVELS",
     "SERVICE_TYPES",
+    "COST_ITEMS",
+    "EARMARKS",
     "SOURCES",
     "TARGET_OPERATORS",
     "Duties",
@@ -36,6 +38,7 @@ __all__ = [
     "GroupNeed",
     "Network",
     "Incentive",
+    "NeedEvent",
     "PolicyTarget",
     "REGISTRANT_GROUPS",
     "Recruitment",
@@ -66,7 +69,26 @@ LEVELS = ("staff", "assistant", "intermediate", "senior")
 #: staff, civil-affairs staff and students; seed 002 adds Tianjin's grid workers as a pool)
 REGISTRANT_GROUPS = ("community_workers", "grid_workers", "workforce", "outside")
 #: funding sources (seed 003 lists Chongqing's; seed 001 names lottery funds)
-SOURCES = ("purchase", "reward_subsidy", "assistance_share", "lottery", "charity", "market_fees")
+SOURCES = ("purchase", "reward_subsidy", "assistance_share", "lottery", "charity", "market_fees",
+           "district")
+#: Earmarks, in the order money goes to them when it is short (issue 15, item 5): each
+#: cost item and the funding lines (sources) that may pay it. The one place a spending item
+#: is declared: add an item here (with its lines) and cost it in processes/funding.py.
+#: Seed 001 names the budget lines stations draw on (assistance, elderly care, child
+#: welfare, community building, social affairs, lottery) without saying which line pays
+#: which cost; who pays what below is an assumption (plausible: any line may pay operating
+#: costs; lottery and charity money pays projects and premises, not salaries).
+EARMARKS: dict[str, tuple[str, ...]] = {
+    "operating": ("purchase", "reward_subsidy", "lottery", "charity", "market_fees", "district"),
+    "salaries": ("purchase", "assistance_share", "market_fees", "district"),
+    "training": ("purchase", "reward_subsidy", "charity", "district"),
+    "projects": ("purchase", "lottery", "charity", "district"),
+    "volume": ("purchase", "assistance_share", "district"),
+    # exam bonuses and allowances (issue 14): talent policy, paid like training (assumption)
+    "incentives": ("purchase", "reward_subsidy", "district"),
+}
+#: cost items (``spend_by_item.<item>``), in shortfall order
+COST_ITEMS = tuple(EARMARKS)
 
 
 def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str,
@@ -150,9 +172,10 @@ class Territory(Section):
         return self
 
 
-def _need(casework: float, group: float, support: float, share: float, src: str) -> Any:
+def _need(casework: float, group: float, support: float, share: float, src: str,
+          drift: float = 0.0) -> Any:
     return Field(default_factory=lambda: GroupNeed(share=share, casework=casework, group=group,
-                                                   support=support),
+                                                   support=support, share_drift=drift),
                  description="need of this resident group", json_schema_extra={"source": src})
 
 
@@ -165,20 +188,53 @@ class GroupNeed(Section):
                          "group and community-work need (any worker)", "assumption")
     support: float = param(..., "hours/1000 people/month", 0.0, 10_000.0,
                            "simple support need (workers or coordinated volunteers)", "assumption")
+    share_drift: float = param(..., "share/year", -0.05, 0.05,
+                               "yearly change of the group's population share (points of the "
+                               "whole; 'others' take up the difference)",
+                               "assumption: no drift unless stated (plausible -0.005 to 0.005)")
+    need_growth: float = param(0.0, "1/year", -0.5, 1.0,
+                               "yearly growth of the group's need rates (all service types)",
+                               "assumption: no trend (plausible -0.05 to 0.10)")
+
+
+class NeedEvent(Section):
+    """An event that multiplies need of some groups and service types for some months."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="short name")
+    start: YearMonth = Field(description="first month of the event, YYYY-MM")
+    months: int = Field(ge=1, le=1200, description="how many months it lasts")
+    multiplier: float = Field(ge=0.0, le=1000.0, description="need of the listed groups and "
+                              "types is multiplied by this while it lasts")
+    groups: list[Literal["assistance", "elderly", "disabled", "children", "others"]] = Field(
+        default_factory=lambda: list(GROUPS), description="resident groups affected (all)")
+    types: list[Literal["casework", "group", "support"]] = Field(
+        default_factory=lambda: list(SERVICE_TYPES), description="service types affected (all)")
+    source: str = Field(min_length=1, description="seed document or stated assumption")
 
 
 class Residents(Section):
     assistance: GroupNeed = _need(40.0, 40.0, 100.0, 0.015, "assumption: dibao/tekun recipients")
-    elderly: GroupNeed = _need(5.0, 16.0, 50.0, 0.22, "assumption: people aged 60+")
+    elderly: GroupNeed = _need(5.0, 16.0, 50.0, 0.22,
+                               "assumption: people aged 60+; share_drift 0.004/yr: Tianjin's 60+ "
+                               "share rose ~0.4 points a year 2010-2020 (census, not in the "
+                               "seeds; plausible 0.002-0.008)", drift=0.004)
     disabled: GroupNeed = _need(14.0, 20.0, 65.0, 0.04, "assumption")
     children: GroupNeed = _need(3.0, 12.0, 10.0, 0.15, "assumption: under 15")
     others: GroupNeed = _need(0.6, 3.0, 6.0, 0.575, "assumption: everyone else")
+    events: list[NeedEvent] = Field(
+        default_factory=list, max_length=100,
+        description="events that multiply need for a while (an epidemic, a disaster); none by "
+        "default; a file that writes events replaces its parent's whole list",
+        json_schema_extra={"unit": "", "source": "each event states its source"})
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> Residents:
         total = sum(getattr(self, g).share for g in GROUPS)
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"group shares must sum to 1 (they sum to {total:.6g})")
+        if self.others.share_drift != 0.0:
+            raise ValueError("others.share_drift must be 0: 'others' take up the other groups' "
+                             "drift")
         return self
 
 
@@ -632,6 +688,11 @@ class Volunteers(Section):
 
 
 class Service(Section):
+    priority_groups: list[Literal["assistance", "elderly", "disabled", "children", "others"]] = \
+        Field(default_factory=list, max_length=5,
+              description="resident groups served first, in this order, within each service "
+              "type (empty: first come, first served; e.g. [assistance, disabled])",
+              json_schema_extra={"unit": "groups", "source": "policy lever (issue 15)"})
     worker_hours: float = param(100.0, "hours/month", 0.0, 300.0,
                                 "direct service hours of a full-time worker",
                                 "assumption: ~174 working hours, ~60% direct service")
@@ -653,11 +714,17 @@ class FundingSource(Section):
                               "year-to-year spread of the amount: each year it is multiplied "
                               "by a lognormal factor of mean 1 and this standard deviation",
                               "assumption: budgets are steadier than charity and lottery money")
+    social_work_share: float = param(..., "share", 0.0, 1.0,
+                                     "share of the amount that social work may draw on (the rest "
+                                     "serves other purposes of the fund)",
+                                     "assumption: all of it, unless the source says otherwise")
 
 
-def _source(amount: float, growth: float, src: str, volatility: float = 0.0) -> Any:
+def _source(amount: float, growth: float, src: str, volatility: float = 0.0,
+            social_work_share: float = 1.0) -> Any:
     return Field(default_factory=lambda: FundingSource(amount=amount, growth=growth,
-                                                       volatility=volatility),
+                                                       volatility=volatility,
+                                                       social_work_share=social_work_share),
                  description="funding source", json_schema_extra={"source": src})
 
 
@@ -667,19 +734,45 @@ class Sources(Section):
         "affordable by 2025 with social insurance and indexed salaries (swsim validate checks; "
         "80 M before issue 14); Chongqing's municipal purchase 32.5 M yuan/yr, seed 003")
     reward_subsidy: FundingSource = _source(
-        20e6, 0.0, "assumption; Chongqing 70 M yuan/yr, seed 003")
+        40e6, 0.0, "assumption; Chongqing 70 M yuan/yr, seed 003, for grassroots civil-affairs "
+        "capacity in general: social_work_share 0.5 is an assumption (plausible 0.2-0.8)",
+        social_work_share=0.5)
     assistance_share: FundingSource = _source(
-        10e6, 0.02, "assumption; 1% of social-assistance funds in Chongqing, seed 003")
+        20e6, 0.02, "assumption; 1% of social-assistance funds in Chongqing, seed 003, for "
+        "assistance-handling capacity in general: social_work_share 0.5 is an assumption "
+        "(plausible 0.2-0.8)", social_work_share=0.5)
     lottery: FundingSource = _source(15e6, 0.0, "assumption; lottery funds named in seed 001",
                                      volatility=0.15)
     charity: FundingSource = _source(
         10e6, 0.05, "assumption; Chongqing > 100 M yuan in 2019, seed 003", volatility=0.3)
     market_fees: FundingSource = _source(5e6, 0.05, "assumption; Chongqing ~25 M yuan 2019, seed 003",
                                          volatility=0.2)
+    district: FundingSource = _source(
+        10e6, 0.03, "seed 003: districts add their own money (co-funding); the amount is an "
+        "assumption (plausible 0-40 M yuan/yr for Tianjin)")
 
 
 class Funding(Section):
     sources: Sources = Field(default_factory=Sources, description="yearly amounts by source")
+    earmarks: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in EARMARKS.items()},
+        description="cost item -> the funding sources (budget lines) that may pay it; an item "
+        "not written keeps its default lines; money goes to items in the order "
+        + ", ".join(EARMARKS) + " when it is short",
+        json_schema_extra={"unit": "sources", "source": "assumption: seed 001 names the lines, "
+                           "not what each pays (simulation/params/schema.py, EARMARKS)"})
+
+    @field_validator("earmarks", mode="before")
+    @classmethod
+    def _earmarks_known(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        for item, lines in value.items():
+            if item not in EARMARKS:
+                raise ValueError(f"unknown cost item {item!r} (one of {', '.join(EARMARKS)})")
+            if not isinstance(lines, list) or any(x not in SOURCES for x in lines):
+                raise ValueError(f"{item}: a list of sources ({', '.join(SOURCES)})")
+        return {**{k: list(v) for k, v in EARMARKS.items()}, **value}
     salary_none: float = param(5_000.0, "yuan/month", 0.0, 1e6, "salary, uncertified worker",
                                "assumption")
     salary_staff: float = param(5_500.0, "yuan/month", 0.0, 1e6, "salary, staff certificate",

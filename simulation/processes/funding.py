@@ -1,23 +1,36 @@
-"""Funding: yearly budgets by source, commitments, shortfalls and monthly spend.
+"""Funding: yearly budgets by line (source), earmarks, hard shortfalls and monthly spend.
 
-Each source's yearly amount grows at its own rate from the start year. Costs
-are salaries of staff employed by purchase or recruitment (by level),
-operating costs of contracted and operating units, training places, running
-social-organisation projects and payments by service volume. Money bites in
-this order (issue 5): new posts stay unfilled and new projects unlaunched
-(stations/projects processes, within ``ledger.headroom``), units wait built but
-uncontracted (roll-out), and, if commitments still exceed the budget, salaried
-staff's hours are cut to what the money pays (``ledger.service_factor``).
+Each source's yearly amount grows at its own rate from the start year; only its
+``social_work_share`` is social work's to spend (seed 003: the reward-in-lieu and the
+assistance share are for grassroots capacity in general). Costs are salaries of staff
+employed by purchase or recruitment (by level), operating costs of contracted and
+operating units, training places, running social-organisation projects and payments
+by service volume.
 
-Budgets are soft: what is already running (operating costs, training, running
-projects, payment by service volume) is still bought in a deficit. Only money
-that exists is spent, though. A source has this month's budget and nothing
-else (unspent money lapses at the end of the month; nothing is carried over
-or borrowed). The month's cost is paid by the sources in proportion to their
-budgets, each paying at most its own budget, so ``spend_by_source.<s>`` <=
-the month's budget of ``s``, ``spend_total`` = sum of ``spend_by_source`` =
-min(cost, budget), and the cost no source pays is the ``funding_gap``:
-sum of ``spend_by_item`` = ``spend_total`` + ``funding_gap``.
+Budgets are hard and earmarked (issue 15, item 5). A source (budget line) pays only the
+cost items ``funding.earmarks`` lets it pay, and never more than this month's budget
+(unspent money lapses; nothing is carried over or borrowed). Money goes to the items in
+the order of :data:`~simulation.params.schema.EARMARKS` (operating, salaries, training,
+projects, volume); for an item, the lines whose money is least needed by the items after
+it pay first, lines of the same class in proportion to what they have left
+(:func:`allocate`). Shortfalls then bite in this order:
+
+1. new posts stay unfilled, new projects unlaunched and units uncontracted while the
+   month's uncommitted money (``ledger.headroom``) does not cover them (stations and
+   projects processes);
+2. at the start of the month the expected costs are allocated: salaried staff work, and
+   are paid, only the share of their hours their lines can pay (``paid_hours_share``),
+   and running projects give only the share of their hours their lines pay for
+   (``ledger.project_factor``); the hours not bought are ``budget_cuts``;
+3. payment by service volume is paid only as far as its lines have money left (the rest
+   is a cut);
+4. what was bought but no line could pay at the month's end (operating costs and
+   training of a network with no money, a salary bill above the month's estimate) is
+   ``funding_gap``: arrears, explicit, never hidden in another line's spend.
+
+So ``spend_by_source.<s>`` <= the month's budget of ``s``, ``spend_total`` = sum of
+``spend_by_source``, and sum of ``spend_by_item`` = ``spend_total`` + ``funding_gap``
+(cuts are not spent and appear in no item).
 """
 
 from __future__ import annotations
@@ -28,16 +41,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..params import SOURCES
-from ..state import STATION_TIERS, Employer, FloatArray, Level, Status
+from ..params.schema import COST_ITEMS
+from ..state import STATION_TIERS, BoolArray, Employer, FloatArray, Level, Status
 from . import projects
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["COST_ITEMS", "FundingState", "charge", "close_month", "cost", "init",
-           "monthly_budget", "open_month", "unfunded"]
+__all__ = ["COST_ITEMS", "FundingState", "allocate", "close_month", "cost",
+           "eligibility", "init", "monthly_budget", "open_month", "unfunded"]
 
-COST_ITEMS = ("salaries", "operating", "training", "projects", "volume", "incentives")
+#: the sources of the first releases (purchase ... market_fees), whose yearly shocks are
+#: drawn first; later sources (district) draw after them
+FIRST_SOURCES = 6
+#: items whose unpaid part is not bought (a cut) rather than owed (arrears)
+CUT_AT_CLOSE = ("volume",)
 
 
 @dataclass
@@ -54,8 +72,11 @@ def init(model: SocialWorkModel) -> FundingState:
     draws = model.draws["funding"]
     sd = np.array([getattr(src, s).volatility for s in SOURCES])
     sigma = np.sqrt(np.log1p(sd ** 2))
-    z = np.zeros((years, len(SOURCES))) if draws.deterministic else draws.rng.standard_normal(
-        (years, len(SOURCES)))
+    if draws.deterministic:
+        z = np.zeros((years, len(SOURCES)))
+    else:  # sources added later draw after the first six, so those keep their shocks
+        first = draws.rng.standard_normal((years, FIRST_SOURCES))
+        z = np.c_[first, draws.rng.standard_normal((years, len(SOURCES) - FIRST_SOURCES))]
     shocks = np.exp(sigma * z - sigma ** 2 / 2)
     shocks[0] = 1.0  # the first year's amounts are the scenario's
     return FundingState(shocks=shocks)
@@ -65,8 +86,8 @@ def monthly_budget(model: SocialWorkModel) -> FloatArray:
     """Budget by source this month, yuan (yearly amount / 12, grown and shocked yearly)."""
     src = model.params.funding.sources
     years = max(model.year_month[0] - int(model.params.start[:4]), 0)
-    base = np.array([getattr(src, s).amount * (1.0 + getattr(src, s).growth) ** years
-                     for s in SOURCES])
+    base = np.array([getattr(src, s).amount * getattr(src, s).social_work_share
+                     * (1.0 + getattr(src, s).growth) ** years for s in SOURCES])
     shocks = model.funding.shocks
     budget: FloatArray = base * shocks[min(years, len(shocks) - 1)] / 12.0
     return budget
@@ -94,32 +115,59 @@ def _reserved(model: SocialWorkModel) -> float:
                  * model.post_cost[Level.STAFF])
 
 
+def eligibility(model: SocialWorkModel) -> BoolArray:
+    """Which source may pay which item: item (COST_ITEMS order) x source (SOURCES order)."""
+    marks = model.params.funding.earmarks
+    return np.array([[src in marks[item] for src in SOURCES] for item in COST_ITEMS])
+
+
+def allocate(due: FloatArray, budget: FloatArray, eligible: BoolArray) -> FloatArray:
+    """What each line pays of each item, item x source. Items are paid in order; for an
+    item, the lines whose money is least needed later pay first: lines that may pay no
+    later item, then those whose first later item comes last, ..., ties by how few items
+    a line may pay; lines in the same class pay in proportion to what they have left.
+    No line pays more than its budget or an item it may not pay; no item more than is due.
+    """
+    left = np.asarray(budget, dtype=float).copy()
+    n_items = eligible.shape[0]
+    paid = np.zeros(eligible.shape)
+    breadth = eligible.sum(axis=0)
+    for i, amount in enumerate(due):  # a handful of items and classes of lines
+        later = eligible[i + 1:]
+        first_later = (np.where(later.any(axis=0), later.argmax(axis=0) + i + 1, n_items)
+                       if len(later) else np.full(eligible.shape[1], n_items))
+        key = first_later * (n_items + 1) - breadth  # larger key: pays earlier
+        for k in np.unique(key[eligible[i]])[::-1]:
+            cls = eligible[i] & (key == k)
+            avail = float(left[cls].sum())
+            if amount <= 0.0 or avail <= 0.0:
+                continue
+            part = left[cls] * (min(amount, avail) / avail)
+            paid[i, cls] = part
+            left[cls] = np.maximum(left[cls] - part, 0.0)
+            amount -= float(part.sum())
+    return paid
+
+
+def _paid_share(paid: FloatArray, due: FloatArray, item: str) -> float:
+    k = COST_ITEMS.index(item)
+    return 1.0 if due[k] <= 0 else float(np.clip(paid[k].sum() / due[k], 0.0, 1.0))
+
+
 def open_month(model: SocialWorkModel) -> None:
-    """Set this month's budget, what is already committed, and any cut in paid hours."""
+    """Set this month's budget, what is already committed, and the share of salaried hours
+    and project hours the earmarked money pays for."""
     tr = model.params.workforce.training
     ledger = model.ledger
     ledger.budget = monthly_budget(model)
-    salaries = _salaries(model)
-    fixed = (_operating(model) + _reserved(model) + tr.capacity * tr.cost_per_trainee / 12.0
-             + projects.monthly_cost(model))
-    ledger.committed = fixed + salaries
-    budget = float(ledger.budget.sum())
-    ledger.service_factor = (1.0 if ledger.committed <= budget or salaries <= 0
-                             else float(np.clip((budget - fixed) / salaries, 0.0, 1.0)))
-
-
-def charge(due: float, budget: FloatArray) -> FloatArray:
-    """What each source pays of the month's cost ``due``: one share of every budget, at most all.
-
-    Each source pays ``budget * min(1, due / budget.sum())``, so it never pays more than
-    its budget and a source with no money pays nothing; the sum is ``min(due,
-    budget.sum())`` and the rest of the cost is unfunded (``funding_gap``).
-    """
-    total = float(budget.sum())
-    if total <= 0.0 or due <= 0.0:
-        return np.zeros(len(budget))
-    paid: FloatArray = budget * min(1.0, due / total)
-    return paid
+    expected = {"operating": _operating(model), "salaries": _salaries(model),
+                "training": tr.capacity * tr.cost_per_trainee / 12.0,
+                "projects": projects.monthly_cost(model)}
+    due = np.array([expected.get(item, 0.0) for item in COST_ITEMS])
+    paid = allocate(due, ledger.budget, eligibility(model))
+    ledger.committed = float(due.sum()) + _reserved(model)
+    ledger.service_factor = _paid_share(paid, due, "salaries")
+    ledger.project_factor = _paid_share(paid, due, "projects")
 
 
 def cost(model: SocialWorkModel) -> float:
@@ -128,20 +176,35 @@ def cost(model: SocialWorkModel) -> float:
 
 
 def unfunded(model: SocialWorkModel) -> float:
-    """This month's cost that no source's money covers (``funding_gap``), yuan."""
-    return max(0.0, cost(model) - float(model.ledger.budget.sum()))
+    """This month's cost that no line's money covers (``funding_gap``, arrears), yuan."""
+    return model.flows.arrears
 
 
 def close_month(model: SocialWorkModel) -> None:
-    """Cost the month by item; the sources pay it within their budgets (:func:`charge`)."""
-    f, tr = model.params.funding, model.params.workforce.training
-    items = {
-        "salaries": _salaries(model) * model.ledger.service_factor,
+    """Cost the month by item; the lines pay it within their budgets and earmarks
+    (:func:`allocate`); record cuts and what stays unpaid (arrears)."""
+    f, tr, ledger = model.params.funding, model.params.workforce.training, model.ledger
+    salaries, running = _salaries(model), projects.monthly_cost(model)
+    due_items = {
+        "salaries": salaries * ledger.service_factor,
         "operating": _operating(model),
         "training": model.flows.trainings * tr.cost_per_trainee,
-        "projects": projects.monthly_cost(model),
+        "projects": running * ledger.project_factor,
         "volume": model.flows.served_by_provider.get("worker", 0.0) * f.payment_per_service_hour,
         "incentives": model.flows.incentive_cost,
     }
+    due = np.array([due_items.get(item, 0.0) for item in COST_ITEMS])
+    paid = allocate(due, ledger.budget, eligibility(model))
+    unpaid = due - paid.sum(axis=1)
+    unpaid[unpaid < 1e-6] = 0.0  # float dust of a fully paid item
+    cut = np.array([unpaid[k] if item in CUT_AT_CLOSE else 0.0
+                    for k, item in enumerate(COST_ITEMS)])
+    items = dict(zip(COST_ITEMS, (due - cut).tolist(), strict=True))
     model.flows.cost_by_item = items
-    model.ledger.spend = charge(sum(items.values()), model.ledger.budget)
+    cuts = {**dict(zip(COST_ITEMS, cut.tolist(), strict=True)),
+            "salaries": salaries * (1.0 - ledger.service_factor),
+            "projects": running * (1.0 - ledger.project_factor)}
+    model.flows.cuts_by_item = {k: v if v > 1e-6 else 0.0 for k, v in cuts.items()}
+    ledger.paid = paid
+    ledger.spend = paid.sum(axis=0)
+    model.flows.arrears = float(unpaid.sum() - cut.sum())

@@ -14,13 +14,17 @@ backlog, kept by age in months. Service runs in three levels:
 Within a level, casework is served first and only by professional (certified:
 staff certificate or national) workers; group work by any worker; simple
 support by coordinated volunteers first, then by workers' remaining hours.
-Within a type the oldest need is served first and groups share in proportion.
-Need that has waited more than ``max_wait_months`` is abandoned. Centre staff
+Within a type the oldest need is served first and groups share in proportion, unless
+``service.priority_groups`` names groups to serve first (issue 15, item 6): then each
+listed group in turn is served, oldest first, before the next and before the rest.
+Need that has waited more than ``max_wait_months`` is abandoned. Projects give only the
+share of their hours the month's money pays for (``ledger.project_factor``). Centre staff
 supervise and train rather than serve directly (assumption).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,7 +39,7 @@ from ..state import Employer, FloatArray, IntArray, Level, Status, Tier
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["ServiceState", "init", "step"]
+__all__ = ["ServiceState", "init", "priority_classes", "serve_ranked", "step"]
 
 CASEWORK, GROUPWORK, SUPPORT = range(3)
 
@@ -72,13 +76,36 @@ def init(model: SocialWorkModel) -> ServiceState:
         unit_casework_hours=np.zeros(len(model.units)))
 
 
+def priority_classes(priority: Sequence[str]) -> list[IntArray]:
+    """Groups served together, in order: each listed group alone, then all the others."""
+    first = [GROUPS.index(g) for g in dict.fromkeys(priority)]
+    rest = [g for g in range(len(GROUPS)) if g not in first]
+    return [np.array([g]) for g in first] + ([np.array(rest)] if rest else [])
+
+
+def serve_ranked(block: FloatArray, cap: FloatArray, classes: list[IntArray]) -> FloatArray:
+    """Hours served from ``block`` (community x group x age) within ``cap`` per community:
+    the groups of each class in turn, oldest first within a class."""
+    if len(classes) == 1:
+        return serve_fifo(block, cap)
+    served = np.zeros_like(block)
+    left = cap.astype(float).copy()
+    for groups in classes:
+        part = serve_fifo(block[:, groups], left)
+        served[:, groups] = part
+        left = np.maximum(left - part.sum(axis=(1, 2)), 0.0)
+    return served
+
+
 class Tally:
     """Hours served this month by group and type, and served hours x months waited."""
 
-    def __init__(self, n_types: int, n_groups: int, n_ages: int):
+    def __init__(self, n_types: int, n_groups: int, n_ages: int,
+                 classes: list[IntArray] | None = None):
         self.served = np.zeros((n_groups, n_types))
         self.wait = np.zeros(n_groups)
         self.ages = np.arange(n_ages)
+        self.classes = classes or [np.arange(n_groups)]
 
     def serve(self, B: FloatArray, t: int, cap: FloatArray) -> None:
         """Serve type ``t`` of backlog ``B`` in place with ``cap`` hours per community,
@@ -87,7 +114,7 @@ class Tally:
         if not len(rows):
             return
         block = B[t, rows]
-        served = serve_fifo(block, cap[rows])
+        served = serve_ranked(block, cap[rows], self.classes)
         B[t, rows] = np.maximum(block - served, 0.0)  # clear float dust below zero
         by_group_age = served.sum(axis=0)
         self.served[:, t] += by_group_age.sum(axis=1)
@@ -161,6 +188,7 @@ def step(model: SocialWorkModel) -> None:
     """One month of need, service and waiting."""
     sc, state, fl = model.params, model.service, model.flows
     B = state.backlog
+    fl.backlog_start = B.sum(axis=(1, 3)).T
     fl.abandoned = B[..., -1].sum(axis=1).T
     B[..., 1:] = B[..., :-1]
     new = residents.need(model)
@@ -172,7 +200,8 @@ def step(model: SocialWorkModel) -> None:
     room, st = model.units.room_of_community, model.units.station_of_area
     ratio, hours = sc.volunteers.coordination_ratio, sc.volunteers.hours_per_active
     active = model.volunteers.active.astype(float)
-    tally = Tally(B.shape[0], B.shape[2], B.shape[3])
+    tally = Tally(B.shape[0], B.shape[2], B.shape[3],
+                  priority_classes(sc.service.priority_groups))
 
     need_c = new.sum(axis=(0, 2))
     state.unit_workload[room] = _workload(need_c, prof[room] + other[room])
@@ -192,7 +221,8 @@ def step(model: SocialWorkModel) -> None:
     state.unit_casework_hours[room], state.unit_casework_hours[st] = c1, c2
 
     zero = np.zeros(places.n_communities)
-    h3, _, _ = _serve_level(B, tally, (zero, model.projects.hours, zero), None,
+    project_hours = model.projects.hours * model.ledger.project_factor
+    h3, _, _ = _serve_level(B, tally, (zero, project_hours, zero), None,
                             (GROUPWORK, SUPPORT))
 
     fl.served, fl.wait_weighted = tally.served, tally.wait
