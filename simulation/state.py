@@ -153,7 +153,8 @@ class WorkerTable:
 
     level: :class:`Level`. talent: counted in the social-work workforce
     (``social_workers_total``). community: home community of a community worker, else -1.
-    unit: unit the worker staffs, else -1. Rows of people who left are reclaimed by
+    unit: unit the worker staffs, else -1. district, rural: where the person lives (their
+    labour market). Rows of people who left are reclaimed by
     :meth:`compact`, so a row is not an identity across months.
     """
 
@@ -162,6 +163,7 @@ class WorkerTable:
         "level": np.int8, "employer": np.int8, "community": np.int32, "unit": np.int32,
         "age": np.float64, "level_since": np.int32, "rank_key": np.float64,
         "trained_at": np.int32, "ce_hours": np.float64, "ce_last_year": np.float64,
+        "district": np.int32, "rural": np.bool_, "pay_premium": np.float64,
     }
     NEVER = -(10**6)  # trained_at of someone never trained
 
@@ -178,6 +180,9 @@ class WorkerTable:
     trained_at: IntArray
     ce_hours: FloatArray
     ce_last_year: FloatArray
+    district: IntArray      # home district (local labour market; simulation/agents/labour.py)
+    rural: BoolArray        # home in a village (True) or an urban community
+    pay_premium: FloatArray  # share added to salary (hired from a neighbouring district)
 
     def __init__(self, capacity: int = 1024):
         self.n = 0

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..params import SOURCES
 from ..state import STATION_TIERS, Employer, FloatArray, Status
-from . import projects
+from . import projects, stations
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
@@ -90,7 +90,9 @@ def _reserved(model: SocialWorkModel) -> float:
     unit = model.workers.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
     waiting = (u.status == Status.CONTRACTED) & np.isin(u.tier, STATION_TIERS)
-    return float(np.maximum(u.posts[waiting] - staffed[waiting], 0).sum() * f.salary_staff)
+    rows = np.flatnonzero(waiting)
+    posts = stations.contract_posts(model, rows)
+    return float(np.maximum(posts - staffed[rows], 0).sum() * f.salary_staff)
 
 
 def open_month(model: SocialWorkModel) -> None:
