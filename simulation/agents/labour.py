@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["homes", "match", "pair", "rank_in_group"]
 
 
-def homes(model: SocialWorkModel, n: int, community: NDArray[Any] | int | None
+def homes(model: SocialWorkModel, n: int, community: NDArray[Any] | float | None
           ) -> tuple[IntArray, BoolArray]:
     """Home district and rural flag of ``n`` new people: their community's if they have
     one (``community`` >= 0), else a community drawn in proportion to its population."""
