@@ -92,7 +92,7 @@ def _targets(model: SocialWorkModel) -> list[tuple[str, BoolArray, float]]:
     nw = model.params.network
     u = model.units
     return [
-        ("stations", np.isin(u.tier, STATION_TIERS[1:]), nw.station_target_share),
+        ("stations", np.isin(u.tier, STATION_TIERS), nw.station_target_share),  # and centres
         ("rooms", u.tier == ROOM_TIERS[0], nw.room_target_share_urban),
         ("rooms", u.tier == ROOM_TIERS[1], nw.room_target_share_rural),
     ]
@@ -146,7 +146,7 @@ def _due(model: SocialWorkModel, step: str) -> BoolArray:
     """Units whose tier's calendar says ``step`` ("hardware" or "staff") is due by now."""
     ms, u = model.params.network.milestones, model.units
     due = np.zeros(len(u), bool)
-    for key, tiers in (("stations", STATION_TIERS[1:]), ("rooms", ROOM_TIERS)):
+    for key, tiers in (("stations", STATION_TIERS), ("rooms", ROOM_TIERS)):
         m = getattr(ms, key)
         if m is not None and model.date >= getattr(m, step):
             due |= np.isin(u.tier, tiers)
@@ -176,10 +176,11 @@ def roll_out(model: SocialWorkModel) -> None:
 
 
 def _vacancies(model: SocialWorkModel, posts: IntArray
-               ) -> tuple[IntArray, FloatArray, BoolArray]:
+               ) -> tuple[IntArray, FloatArray, BoolArray, BoolArray]:
     """One entry per vacant funded post of contracted and open centres and stations, its
     priority (lower first: a unit's first vacancy before any unit's second, then units
-    furthest below their required staff) and whether its contract already reserved it."""
+    furthest below their required staff), whether it is within the unit's minimum and
+    whether its contract already reserved it."""
     u, unit = model.units, model.workers.view("unit")
     open_units = np.flatnonzero(np.isin(u.tier, STATION_TIERS) & (u.status >= Status.CONTRACTED))
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
@@ -192,13 +193,14 @@ def _vacancies(model: SocialWorkModel, posts: IntArray
     reserved: BoolArray = (u.status[slots] == Status.CONTRACTED) & minimum
     if _stations_missing(model):  # coverage before depth: posts above the minimum wait
         slots, priority, reserved = slots[minimum], priority[minimum], reserved[minimum]
-    return slots, priority, reserved
+        minimum = minimum[minimum]
+    return slots, priority, minimum, reserved
 
 
 def _stations_missing(model: SocialWorkModel) -> bool:
-    """Whether stations of the coverage target are still unplanned."""
+    """Whether stations (or centres) of the coverage target are still unplanned."""
     u = model.units
-    members = np.isin(u.tier, STATION_TIERS[1:])
+    members = np.isin(u.tier, STATION_TIERS)  # and centres, as the target
     target = int(np.ceil(model.params.network.station_target_share * members.sum() - 1e-9))
     return int((members & (u.status >= Status.PLANNED)).sum()) < target
 
@@ -207,7 +209,7 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     u, w, f = model.units, model.workers, model.params.funding
     # the starting network is staffed as it was set up (fixed posts); it grows from there
     posts = u.posts if within_budget else np.minimum(u.posts, model.tiers.posts[u.tier])
-    slots, priority, reserved = _vacancies(model, posts)
+    slots, priority, minimum, reserved = _vacancies(model, posts)
     if not len(slots):
         return
     s_idx, pool, premium = labour.match(model, slots, priority)
@@ -216,14 +218,23 @@ def _fill_station_posts(model: SocialWorkModel, within_budget: bool) -> None:
     worker[s_idx], extra[s_idx] = pool, premium
     # posts no social-organisation worker takes are filled by public recruitment (local)
     cost = np.where(worker >= 0, model.salary[w.level[worker]] * (1.0 + extra), f.salary_none)
-    # a post already counted when its unit was contracted costs nothing new; the units
-    # in the pipeline keep the money they will need (coverage before depth)
-    new_cost = np.where(reserved, 0.0, cost)
-    limit = model.ledger.headroom - _pipeline_cost(model) if within_budget else np.inf
-    order = np.argsort(priority, kind="stable")
+    # a post already counted when its unit was contracted costs nothing new; a hire also
+    # earns the payment by service volume. A unit's minimum is refilled from the month's
+    # headroom; posts above it only from what the pipeline does not need (coverage
+    # before depth)
+    sc = model.params
+    volume = sc.funding.payment_per_service_hour * sc.service.worker_hours
+    new_cost = np.where(reserved, 0.0, cost) + volume
     funded = np.zeros(len(slots), bool)
-    funded[order] = np.cumsum(new_cost[order]) <= limit + 1e-6
+    left = model.ledger.headroom if within_budget else np.inf
+    for part, reserve in ((minimum, 0.0), (~minimum, _pipeline_cost(model))):
+        rows = np.flatnonzero(part)
+        rows = rows[np.argsort(priority[rows], kind="stable")]
+        ok = np.cumsum(new_cost[rows]) <= left - reserve + 1e-6
+        funded[rows[ok]] = True
+        left -= float(new_cost[rows[ok]].sum())
     funded |= reserved
+    new_cost -= volume  # the volume payment is not a commitment (it is paid after the month)
     model.ledger.committed += float(new_cost[funded].sum())
     hired = funded & (worker >= 0)
     w.unit[worker[hired]] = slots[hired]
