@@ -175,9 +175,10 @@ def plot_coverage(data: pd.DataFrame, ax: plt.Axes | None = None) -> Figure:
 def _md(df: pd.DataFrame, fmt: str = "{:.2f}") -> str:
     cols = list(df.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, r in df.iterrows():
-        lines.append("| " + " | ".join(v if isinstance(v, str) else fmt.format(v)
-                                       for v in r) + " |")
+    for r in df.astype(object).itertuples(index=False):
+        lines.append("| " + " | ".join(
+            v if isinstance(v, str) else f"{v:,}" if isinstance(v, int | np.integer)
+            or float(v).is_integer() and abs(v) >= 10 else fmt.format(v) for v in r) + " |")
     return "\n".join(lines) + "\n"
 
 

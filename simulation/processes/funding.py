@@ -76,7 +76,8 @@ def _salaries(model: SocialWorkModel) -> float:
     w = model.workers
     employer, unit = w.view("employer"), w.view("unit")
     paid = (unit >= 0) & ((employer == Employer.PURCHASE) | (employer == Employer.RECRUITED))
-    return float(model.salary[w.view("level")[paid]].sum())
+    # staff hired from a neighbouring district earn a premium (issue 15)
+    return float((model.salary[w.view("level")[paid]] * (1.0 + w.view("pay_premium")[paid])).sum())
 
 
 def _operating(model: SocialWorkModel) -> float:
