@@ -177,7 +177,7 @@ def _md(df: pd.DataFrame, fmt: str = "{:.2f}") -> str:
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in df.astype(object).itertuples(index=False):
         lines.append("| " + " | ".join(
-            v if isinstance(v, str) else f"{v:,}" if isinstance(v, int | np.integer)
+            v if isinstance(v, str) else f"{int(v):,}" if isinstance(v, int | np.integer)
             or float(v).is_integer() and abs(v) >= 10 else fmt.format(v) for v in r) + " |")
     return "\n".join(lines) + "\n"
 
