@@ -182,3 +182,24 @@ def test_milestones_must_be_in_order(tmp_path, cli):
     bad.write_text("extends: small_city\nname: bad\nnetwork:\n  milestones:\n    stations: "
                    "{plan: 2022-08, hardware: 2022-05, staff: 2022-07}\n", encoding="utf-8")
     refused(cli("validate", bad), "network.milestones.stations")
+
+
+def test_a_village_room_with_no_community_worker_in_its_town_is_staffed_by_station_visits():
+    m = _model()
+    u, w, places = m.units, m.workers, m.places
+    station = int(np.flatnonzero((u.tier == Tier.TOWN_STATION) & (u.status == Status.OPERATING))[0])
+    area = u.place[station]
+    villages = np.flatnonzero(places.comm_area == area)
+    cw = np.isin(w.view("community"), villages) & w.view("community_worker")
+    w.view("community")[cw] = int(np.flatnonzero(places.comm_area != area)[0])  # none left here
+    rooms = u.room_of_community[villages]
+    u.advance(rooms, Status.CONTRACTED, 0)
+    extra = np.flatnonzero(w.view("alive") & (w.view("unit") < 0) & ~w.view("community_worker"))
+    w.unit[extra[:2]], w.employer[extra[:2]] = station, Employer.PURCHASE
+    stations.staff(m, within_budget=False)
+    spare = int((w.view("unit") == station).sum()) - u.min_staff[station]  # beyond the minimum
+    hosted = m.staffing.hosted[rooms]
+    can = int(spare * m.params.staffing.rooms_per_station_worker)
+    assert 0 < can < len(rooms) and hosted.sum() == can
+    assert (u.status[rooms[hosted]] == Status.OPERATING).all()
+    assert (u.status[rooms[~hosted]] == Status.CONTRACTED).all()
