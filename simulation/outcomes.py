@@ -66,6 +66,15 @@ class Snapshot:
         return staffing.in_network(self.m)
 
     @cached_property
+    def staff_by_tier(self) -> np.ndarray:
+        """Required FTE, staff FTE and shortfall (rows) by tier, over the network."""
+        net, u = self.in_network, self.m.units
+        req, act = self.m.staffing.required[net], self.fte[net]
+        tier = u.tier[net]
+        return np.array([np.bincount(tier, v, len(T)) for v in
+                         (req, act, np.maximum(req - act, 0.0))])
+
+    @cached_property
     def employer_counts(self) -> np.ndarray:
         w = self.m.workers
         talent = self.alive & w.view("talent")
@@ -94,10 +103,10 @@ STAFF_GROUP_ZH = {"centre": "区县指导中心", "street_station": "街道社�
 
 def _staff_sums(s: Snapshot, group: str | None) -> tuple[float, float, float]:
     """Required FTE, actual FTE and the shortfall summed over units in the network."""
-    net = s.in_network if group is None else s.in_network & np.isin(
-        s.m.units.tier, [T[t] for t in STAFF_GROUPS[group]])
-    req, act = s.m.staffing.required[net], s.fte[net]
-    return float(req.sum()), float(act.sum()), float(np.maximum(req - act, 0.0).sum())
+    by_tier = s.staff_by_tier  # 3 x tier
+    tiers = slice(None) if group is None else [T[t] for t in STAFF_GROUPS[group]]
+    req, act, gap = by_tier[:, tiers].sum(axis=1)
+    return float(req), float(act), float(gap)
 
 
 def _wisn(group: str | None, part: str) -> Callable[[Snapshot], float]:

@@ -74,8 +74,8 @@ def match(model: SocialWorkModel, slots: IntArray, priority: FloatArray
     post; lower ``priority`` first), best certified first: own district, then each
     neighbouring district at the pay premium. Returns the matched posts' indices into
     ``slots``, the workers and each one's pay premium. A slot's ``priority`` is its rank
-    within its unit plus a fraction: every unit's first vacancy is paired (own district
-    and neighbours) before any unit's second."""
+    within its unit plus a fraction, so within a district every unit's first vacancy is
+    paired before any unit's second."""
     w, u, st = model.workers, model.units, model.params.staffing
     pool = np.flatnonzero(w.view("alive") & (w.view("employer") == Employer.SOCIAL_ORG)
                           & (w.view("unit") < 0))
@@ -88,15 +88,14 @@ def match(model: SocialWorkModel, slots: IntArray, priority: FloatArray
     free_s, free_c = np.ones(len(slots), bool), np.ones(len(pool), bool)
     out: list[tuple[IntArray, IntArray, FloatArray]] = []
     shifts = [(0, 0.0)] + [(s, st.borrow_premium) for s in sorted({1 % n_d, -1 % n_d} - {0})]
-    wave = np.floor(priority)  # a unit's k-th vacancy is in wave k
     for shift, premium in shifts:
-        for k in np.unique(wave):
-            for rural in (True, False):  # town posts first: fewer workers will take them
-                s = np.flatnonzero(free_s & (slot_rural == rural) & (wave == k))
-                c = np.flatnonzero(free_c & (accepts | (not rural)))
-                i_s, i_c = pair(slot_d[s], priority[s], (cand_d[c] + shift) % n_d,
-                                cand_order[c])
-                free_s[s[i_s]], free_c[c[i_c]] = False, False
-                out.append((s[i_s], pool[c[i_c]], np.full(len(i_s), premium)))
+        # workers who will not take a town post go to street posts first; then everyone
+        # left, in priority order (so a unit's k-th vacancy still comes before any (k+1)-th)
+        for town_ok in (False, True):
+            s = np.flatnonzero(free_s & (town_ok | ~slot_rural))
+            c = np.flatnonzero(free_c & (accepts == town_ok))
+            i_s, i_c = pair(slot_d[s], priority[s], (cand_d[c] + shift) % n_d, cand_order[c])
+            free_s[s[i_s]], free_c[c[i_c]] = False, False
+            out.append((s[i_s], pool[c[i_c]], np.full(len(i_s), premium)))
     s_idx, workers, prem = (np.concatenate(x) for x in zip(*out, strict=True))
     return s_idx.astype(np.int64), workers.astype(np.int64), prem

@@ -41,8 +41,11 @@ def room_staff(model: SocialWorkModel) -> tuple[IntArray, IntArray]:
     staffed = np.zeros(model.places.n_communities, bool)
     staffed[comm[take]] = True
     empty = u.place[rooms][~staffed[u.place[rooms]]]
-    spare = cw[~take]
     area = model.places.comm_area
+    wanted = np.zeros(model.places.n_areas, bool)
+    wanted[area[empty]] = True
+    spare = cw[~take]
+    spare = spare[wanted[area[w.community[spare]]]]  # only where a room waits (speed)
     i_room, i_cw = pair(area[empty], np.zeros(len(empty)), area[w.community[spare]],
                         -w.level[spare] + w.rank_key[spare])
     workers = np.r_[cw[take], spare[i_cw]]
