@@ -30,7 +30,7 @@ def _cell(value: float, unit: str) -> str:
         return "—"
     if unit == "yuan/month":
         return f"{value / 1e6:.2f}"
-    if unit.startswith("people"):
+    if unit.startswith("people") or unit == "FTE":
         return f"{value:,.0f}"
     return f"{value:.2f}"
 

@@ -15,8 +15,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import outcomes
+from .agents import labour
 from .params import Scenario
-from .processes import duties, funding, projects, service, stations, volunteers, workforce
+from .processes import (
+    duties,
+    funding,
+    projects,
+    service,
+    staffing,
+    stations,
+    volunteers,
+    workforce,
+)
 from .randomness import Draws
 from .state import (
     BoolArray,
@@ -38,7 +48,8 @@ __all__ = ["RNG_STREAMS", "SocialWorkModel"]
 
 #: one independent random stream per process, spawned from the run's SeedSequence;
 #: append new streams at the end so existing ones keep their numbers
-RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service", "projects", "funding")
+RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service", "projects", "funding",
+               "labour")
 
 
 class SocialWorkModel(mesa.Model):
@@ -79,7 +90,9 @@ class SocialWorkModel(mesa.Model):
         self.projects: projects.ProjectState = projects.init(self)
         self.duties: duties.DutyState = duties.init(self)
         self.funding: funding.FundingState = funding.init(self)
+        self.staffing: staffing.StaffingState = staffing.init(self)
         funding.open_month(self)
+        staffing.assess(self)
         stations.staff(self, within_budget=False)  # the starting network is given, not bought
         self.record()
 
@@ -101,7 +114,10 @@ class SocialWorkModel(mesa.Model):
         return cost
 
     def add_workers(self, n: int, **columns: NDArray[Any] | float | int) -> IntArray:
-        """Append ``n`` people to the worker table, each with its own rank key."""
+        """Append ``n`` people to the worker table, each with its own rank key and, unless
+        given, a home district (:func:`simulation.agents.labour.homes`)."""
+        if "district" not in columns:
+            columns["district"], columns["rural"] = labour.homes(self, n, columns.get("community"))
         return self.workers.add(n, rank_key=self.draws["workforce"].uniform(n),
                                 level_since=self.steps, **columns)
 
@@ -111,6 +127,7 @@ class SocialWorkModel(mesa.Model):
         workforce.compact(self)         # housekeeping: drop rows of people who have left
         funding.open_month(self)        # budgets, commitments, any cut in paid hours
         workforce.step(self)            # ageing, exits, training, exams, graduates
+        staffing.assess(self)           # WISN: required staff per unit, funded posts
         stations.roll_out(self)         # plan, build, contract units within budget
         stations.staff(self)            # fill posts, open staffed units
         projects.step(self)             # social-organisation projects start and end

@@ -16,7 +16,7 @@ import numpy as np
 
 from .params import GROUPS, LEVELS, SERVICE_TYPES, SOURCES
 from .params.schema import REGISTRANT_GROUPS
-from .processes import funding
+from .processes import funding, staffing
 from .processes.duties import DUTIES
 from .processes.funding import COST_ITEMS
 from .state import EMPLOYERS, Level, S, T
@@ -59,6 +59,24 @@ class Snapshot:
         return np.zeros((len(GROUPS), 3)) if value is None else value
 
     @cached_property
+    def fte(self) -> np.ndarray:
+        """Staff per unit, full-time equivalents (reassigned workers by time share)."""
+        return staffing.actual_fte(self.m)
+
+    @cached_property
+    def in_network(self) -> np.ndarray:
+        return staffing.in_network(self.m)
+
+    @cached_property
+    def staff_by_tier(self) -> np.ndarray:
+        """Required FTE, staff FTE and shortfall (rows) by tier, over the network."""
+        net, u = self.in_network, self.m.units
+        req, act = self.m.staffing.required[net], self.fte[net]
+        tier = u.tier[net]
+        return np.array([np.bincount(tier, v, len(T)) for v in
+                         (req, act, np.maximum(req - act, 0.0))])
+
+    @cached_property
     def employer_counts(self) -> np.ndarray:
         w = self.m.workers
         talent = self.alive & w.view("talent")
@@ -72,6 +90,58 @@ class Snapshot:
     def spend(self) -> np.ndarray:
         s = self.m.ledger.spend
         return s if len(s) else np.zeros(len(SOURCES))
+
+
+#: groups of tiers the staffing metrics are given for (``wisn_ratio.<name>``)
+STAFF_GROUPS: dict[str, tuple[str, ...]] = {
+    **{t: (t,) for t in ("centre", "street_station", "town_station", "urban_room", "rural_room")},
+    "urban": ("street_station", "urban_room"), "rural": ("town_station", "rural_room")}
+STAFF_GROUP_EN = {"centre": "district centres", "street_station": "street stations",
+                  "town_station": "town stations", "urban_room": "urban rooms",
+                  "rural_room": "village rooms", "urban": "urban units", "rural": "rural units"}
+STAFF_GROUP_ZH = {"centre": "区县指导中心", "street_station": "街道社工站", "town_station": "乡镇社工站",
+                  "urban_room": "社区社工室", "rural_room": "村社工室", "urban": "城市", "rural": "农村"}
+
+
+def _staff_sums(s: Snapshot, group: str | None) -> tuple[float, float, float]:
+    """Required FTE, actual FTE and the shortfall summed over units in the network."""
+    by_tier = s.staff_by_tier  # 3 x tier
+    tiers = slice(None) if group is None else [T[t] for t in STAFF_GROUPS[group]]
+    req, act, gap = by_tier[:, tiers].sum(axis=1)
+    return float(req), float(act), float(gap)
+
+
+def _wisn(group: str | None, part: str) -> Callable[[Snapshot], float]:
+    def f(s: Snapshot) -> float:
+        req, act, gap = _staff_sums(s, group)
+        return {"required": req, "actual": act, "gap": gap, "ratio": _share(act, req)}[part]
+    return f
+
+
+def _station_ratio_percentile(q: float) -> Callable[[Snapshot], float]:
+    """The ``q``-th percentile of operating stations' WISN ratios (actual / required)."""
+    def f(s: Snapshot) -> float:
+        on = s.operating & staffing.stations_mask(s.m)
+        if not on.any():
+            return float("nan")
+        return float(np.percentile(s.fte[on] / s.m.staffing.required[on], q))
+    return f
+
+
+def _stations_without_certified(s: Snapshot) -> float:
+    on = s.operating & staffing.stations_mask(s.m)
+    w = s.m.workers
+    unit = w.view("unit")
+    cert = (unit >= 0) & (w.view("level") >= Level.ASSISTANT)
+    n_cert = np.bincount(unit[cert], minlength=len(s.m.units))
+    return _share((on & (n_cert == 0)).sum(), on.sum())
+
+
+def _stations_at(status: int) -> Callable[[Snapshot], float]:
+    def f(s: Snapshot) -> float:
+        st = staffing.stations_mask(s.m)
+        return _share((st & (s.m.units.status >= status)).sum(), st.sum())
+    return f
 
 
 def _share(num: float, den: float) -> float:
@@ -340,6 +410,35 @@ METRICS: list[Metric] = [
          (lambda k: lambda s: float(s.m.service.backlog[:, :, k].sum()))(i)) for i, g in enumerate(GROUPS)],
     *[_m(f"mean_wait_months.{g}", f"Mean wait: {GROUP_EN[g]}", f"平均等待:{GROUP_ZH[g]}", "months",
          _group_wait(i)) for i, g in enumerate(GROUPS)],
+    # workload-based staffing (WISN; simulation/processes/staffing.py), over the units
+    # planned, being set up or open
+    _m("required_staff", "Staff required (WISN)", "所需人员(WISN)", "FTE",
+       _wisn(None, "required"), key=True),
+    _m("staff_fte", "Staff in post", "在岗人员", "FTE", _wisn(None, "actual"), key=True),
+    _m("wisn_ratio", "WISN ratio (staff / required)", "WISN比值(在岗/所需)", "ratio",
+       _wisn(None, "ratio"), key=True),
+    _m("staffing_gap_fte", "Staffing gap", "人员缺口", "FTE", _wisn(None, "gap")),
+    *[_m(f"{name}.{g}", f"{en}: {STAFF_GROUP_EN[g]}", f"{zh}:{STAFF_GROUP_ZH[g]}", unit,
+         _wisn(g, part))
+      for g in STAFF_GROUPS
+      for name, en, zh, unit, part in (
+          ("required_staff", "Staff required", "所需人员", "FTE", "required"),
+          ("staff_fte", "Staff in post", "在岗人员", "FTE", "actual"),
+          ("wisn_ratio", "WISN ratio", "WISN比值", "ratio", "ratio"),
+          ("staffing_gap_fte", "Staffing gap", "人员缺口", "FTE", "gap"))],
+    *[_m(f"wisn_ratio_p{q}", f"WISN ratio of stations, {q}th percentile",
+         f"社工站WISN比值第{q}百分位", "ratio", _station_ratio_percentile(q)) for q in (10, 50, 90)],
+    _m("stations_no_certified_share", "Stations with no certified worker",
+       "无持证社工的社工站比例", "share", _stations_without_certified),
+    _m("stations_planned_share", "Stations planned (or further)", "已规划社工站比例", "share",
+       _stations_at(S["planned"])),
+    _m("stations_built_share", "Stations built (or further)", "已建成社工站比例", "share",
+       _stations_at(S["built"])),
+    _m("borrowed_workers", "Staff hired from neighbouring districts", "跨区聘用人员", "people",
+       lambda s: int(((s.m.workers.view("unit") >= 0)
+                      & (s.m.workers.view("pay_premium") > 0)).sum())),
+    _m("rooms_hosted", "Village rooms staffed by station visits", "由社工站派驻的村社工室", "rooms",
+       lambda s: int((s.m.staffing.hosted & s.operating).sum())),
 ]
 
 

@@ -156,7 +156,8 @@ class WorkerTable:
     (``social_workers_total``). community: home community of a community worker, else -1.
     degree: holds a social-work degree. grid_worker: one of the grid workers (seed 002),
     a pool outside the workforce until certified. failures: exams failed so far.
-    unit: unit the worker staffs, else -1. Rows of people who left are reclaimed by
+    unit: unit the worker staffs, else -1. district, rural: where the person lives (their
+    labour market). Rows of people who left are reclaimed by
     :meth:`compact`, so a row is not an identity across months.
     """
 
@@ -166,6 +167,7 @@ class WorkerTable:
         "age": np.float64, "level_since": np.int32, "rank_key": np.float64,
         "trained_at": np.int32, "ce_hours": np.float64, "ce_last_year": np.float64,
         "degree": np.bool_, "grid_worker": np.bool_, "failures": np.int8,
+        "district": np.int32, "rural": np.bool_, "pay_premium": np.float64,
     }
     NEVER = -(10**6)  # trained_at of someone never trained
 
@@ -185,6 +187,9 @@ class WorkerTable:
     degree: BoolArray
     grid_worker: BoolArray
     failures: IntArray
+    district: IntArray      # home district (local labour market; simulation/agents/labour.py)
+    rural: BoolArray        # home in a village (True) or an urban community
+    pay_premium: FloatArray  # share added to salary (hired from a neighbouring district)
 
     def __init__(self, capacity: int = 1024):
         self.n = 0

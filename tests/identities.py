@@ -43,4 +43,16 @@ def shares(ts: pd.DataFrame) -> None:
         assert ((values >= 0) & (values <= 1)).all(), col
 
 
-ALL = (backlog, workforce_stock_flow, money, shares)
+def staffing(ts: pd.DataFrame) -> None:
+    """WISN figures: tiers add up to the total, the gap lies between required - staff and
+    required, and the ratio is staff / required."""
+    tiers = ("centre", "street_station", "town_station", "urban_room", "rural_room")
+    for name in ("required_staff", "staff_fte", "staffing_gap_fte"):
+        parts = ts[[f"{name}.{t}" for t in tiers]].sum(axis=1)
+        np.testing.assert_allclose(parts, ts[name], rtol=1e-9, atol=1e-9)
+    gap, req, staff = ts["staffing_gap_fte"], ts["required_staff"], ts["staff_fte"]
+    assert (gap >= req - staff - 1e-9).all() and (gap <= req + 1e-9).all()
+    np.testing.assert_allclose(ts["wisn_ratio"], staff / req, rtol=1e-12)
+
+
+ALL = (backlog, workforce_stock_flow, money, shares, staffing)

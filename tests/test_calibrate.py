@@ -40,7 +40,10 @@ def _doc(name: str, observed: list[dict], **over) -> dict:
 
 def _observations(folder: Path) -> list[dict]:
     """The model's own values at TRUTH (one deterministic run): the synthetic observations."""
-    wanted = [("social_workers_total", d) for d in MONTHS] + [("exam_registrations", y) for y in YEARS]
+    # yearly exits identify attrition directly: vacated posts are refilled by recruitment, so
+    # the workforce total alone responds weakly to it (issue 15's workload posts)
+    wanted = ([("social_workers_total", d) for d in MONTHS]
+              + [(m, y) for m in ("exam_registrations", "workforce_exits") for y in YEARS])
     dummy = [{"metric": m, "date": d, "value": 1.0} for m, d in wanted]
     path = folder / "dummy.yaml"
     path.write_text(yaml.safe_dump(_doc("dummy", dummy)), encoding="utf-8")
@@ -126,7 +129,8 @@ def test_targets_from_csv_match_inline(tmp_path):
     (tmp_path / "csv.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
     a, b = load_calibration(inline), load_calibration(tmp_path / "csv.yaml")
     assert a.targets == b.targets
-    assert [t.holdout for t in a.targets] == [False, False, False, True, True, False, True]
+    assert [t.holdout for t in a.targets] == [False, False, False, True, True, False, True,
+                                              False, True]
 
 
 BAD = [

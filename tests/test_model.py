@@ -145,12 +145,17 @@ def test_replicates_differ_but_start_alike(small_run):
     assert not r0["need_hours"].equals(r1["need_hours"])
 
 
-def test_stations_reach_target_by_deadline():
-    sc = load_scenario(SMALL, ["network.station_deadline=2023-06",
-                                                 "funding.sources.purchase.amount=2e7"])
-    ts = run(sc, seed=2).timeseries
-    assert ts.loc[ts.date == "2023-06", "station_coverage"].item() == 1.0
-    assert ts.loc[ts.date == "2022-12", "station_coverage"].item() < 1.0
+def test_stations_follow_money_not_a_line():
+    """Without a calendar the roll-out goes as fast as money allows (issue 15): with a
+    generous budget every station is open after the pipeline's lead time, long before the
+    deadline; a tight budget opens them later."""
+    rich = load_scenario(SMALL, ["funding.sources.purchase.amount=2e7"])
+    ts = run(rich, seed=2).timeseries
+    lead = rich.network.build_months + rich.network.contract_months
+    assert ts.loc[ts.step == lead + 1, "station_coverage"].item() == 1.0
+    assert ts.loc[ts.step == lead, "station_coverage"].item() < 1.0
+    tight = run(load_scenario(SMALL, ["funding.sources.purchase.amount=1e6"]), seed=2).timeseries
+    assert tight.loc[tight.step == lead + 1, "station_coverage"].item() < 1.0
 
 
 def test_no_money_no_new_stations():

@@ -64,8 +64,13 @@ def test_more_volunteers_never_lower_need_met(more, binding):
     base = _ts("deterministic=true")
     push = _ts("deterministic=true", *more)
     b, p = base["need_met_share"].iloc[1:].to_numpy(), push["need_met_share"].iloc[1:].to_numpy()
-    if binding is None:  # fewer volunteers: never more need met
-        assert np.all(p <= b + 1e-12) and push["volunteer_hours"].sum() < base["volunteer_hours"].sum()
+    if binding is None:  # fewer volunteers: never more need met, counted since the start
+        # (one month's share may tick up when workers reach backlog volunteers left waiting)
+        def since_start(ts):
+            served, lost = ts["served_hours"].cumsum(), ts["abandoned_hours"].cumsum()
+            return (served / (served + lost)).iloc[1:].to_numpy()
+        assert np.all(since_start(push) <= since_start(base) + 1e-12)
+        assert push["volunteer_hours"].sum() < base["volunteer_hours"].sum()
         return
     assert np.all(p >= b - 1e-12)
     if binding:

@@ -36,6 +36,8 @@ __all__ = [
     "Funding",
     "FundingSource",
     "GroupNeed",
+    "Milestone",
+    "Milestones",
     "Network",
     "Incentive",
     "NeedEvent",
@@ -46,6 +48,7 @@ __all__ = [
     "Residents",
     "Scenario",
     "Service",
+    "Staffing",
     "Territory",
     "Training",
     "Volunteers",
@@ -593,6 +596,39 @@ class Workforce(Section):
         return self
 
 
+class Milestone(Section):
+    """Calendar of one tier's roll-out (seed 001): every unit to be set up is planned by
+    ``plan``, has premises and hardware by ``hardware`` and an operator and staff by
+    ``staff`` (each month inclusive, ``YYYY-MM``)."""
+
+    plan: YearMonth = Field(description="month by which every unit is planned",
+                            json_schema_extra={"unit": "YYYY-MM", "source": "scenario data"})
+    hardware: YearMonth = Field(description="month by which premises and hardware are done",
+                                json_schema_extra={"unit": "YYYY-MM", "source": "scenario data"})
+    staff: YearMonth = Field(description="month by which the operator is contracted and staff "
+                             "moved in", json_schema_extra={"unit": "YYYY-MM",
+                                                            "source": "scenario data"})
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Milestone:
+        if not self.plan <= self.hardware <= self.staff:
+            raise ValueError("milestones must be in order: plan <= hardware <= staff")
+        return self
+
+
+def _milestone(desc: str) -> Any:
+    return Field(None, description=desc,
+                 json_schema_extra={"unit": "plan/hardware/staff months",
+                                    "source": "scenario data; seed 001 gives Binhai's"})
+
+
+class Milestones(Section):
+    """Roll-out calendars by tier; a tier without one follows money and staff."""
+
+    stations: Milestone | None = _milestone("calendar of the street/town stations' roll-out")
+    rooms: Milestone | None = _milestone("calendar of the community/village rooms' roll-out")
+
+
 class Network(Section):
     centres_initial_share: float = param(1.0, "share", 0.0, 1.0,
                                          "districts with an operating guidance centre at start",
@@ -638,6 +674,48 @@ class Network(Section):
     reassigned_time_share: float = param(0.5, "share", 0.0, 1.0,
                                          "share of a reassigned community worker's time given to "
                                          "the room", "assumption")
+    milestones: Milestones = Field(
+        default_factory=Milestones, description="roll-out calendars by tier (none: the "
+        "roll-out follows money and staff up to the targets)")
+
+
+class Staffing(Section):
+    """Workload-based staffing (WHO's WISN method) and local labour markets."""
+
+    posts_rule: Literal["fixed", "workload"] = Field(
+        "workload", description="funded posts of centres and stations: 'fixed' "
+        "(network.station_posts / centre_posts each) or 'workload' (the unit's WISN required "
+        "staff, at least its minimum, within the money available)",
+        json_schema_extra={"unit": "choice", "source": "assumption: the seeds give minima "
+                           "(seed 003) but no post count; workload is how planners size posts"})
+    support_worker_share: float = param(
+        0.5, "share", 0.0, 1.0,
+        "share of simple-support need planned for workers (the rest for volunteers)",
+        "assumption: 'social worker + volunteer' model (seed 003) (plausible 0.3-0.8)")
+    centre_fte_per_station: float = param(
+        0.1, "FTE/station", 0.0, 2.0,
+        "guidance-centre staff needed per station of its district (supervision, training)",
+        "assumption: one centre worker guides ~10 stations (plausible 0.05-0.2)")
+    max_posts: int = param(20, "workers", 1, 500,
+                           "most funded posts of one centre or station under the workload rule",
+                           "assumption (plausible 10-30)")
+    borrow_premium: float = param(
+        0.2, "share of salary", 0.0, 2.0,
+        "pay premium of a worker hired from a neighbouring district (travel, relocation)",
+        "assumption (plausible 0.1-0.3)")
+    rural_acceptance: float = param(
+        0.5, "probability", 0.0, 1.0,
+        "chance a worker living in an urban area accepts a post in a town station this month",
+        "assumption (plausible 0.3-0.8)")
+    rooms_per_station_worker: float = param(
+        4.0, "rooms/FTE", 0.0, 50.0,
+        "village rooms one town-station worker beyond the station's minimum can staff by visits",
+        "assumption: a weekly visit to each (plausible 2-6); seed 003's rural minimum of 1 "
+        "allows a shared worker")
+    max_unstaffed_months: int = param(
+        3, "months", 0, 60,
+        "a contracted room with no worker for longer is released (contract and running "
+        "costs end) until it can be staffed", "assumption (plausible 1-12)")
 
 
 class Duties(Section):
@@ -862,6 +940,8 @@ class Scenario(Section):
     volunteers: Volunteers = Field(default_factory=Volunteers, description="volunteers")
     funding: Funding = Field(default_factory=Funding, description="money by source and costs")
     service: Service = Field(default_factory=Service, description="service delivery")
+    staffing: Staffing = Field(default_factory=Staffing,
+                               description="workload-based staffing and labour markets")
     duties: Duties = Field(default_factory=Duties, description="station duties (seed 001)")
     projects: Projects = Field(default_factory=Projects,
                                description="social-organisation projects")
@@ -926,6 +1006,8 @@ def describe_parameters(model: type[BaseModel] = Scenario, value: BaseModel | No
             rows.extend(describe_parameters(ann, current, path + ".",
                                             str(extra.get("source", inherited))))
             continue
+        if isinstance(current, BaseModel):  # an optional sub-section given (a calendar)
+            current = current.model_dump()
         if isinstance(current, list):  # a list of sections (targets): plain data, one value
             current = [v.model_dump() if isinstance(v, BaseModel) else v for v in current]
         lo, hi = _bounds(info)

@@ -43,7 +43,7 @@ import numpy as np
 from ..params import SOURCES
 from ..params.schema import COST_ITEMS
 from ..state import STATION_TIERS, BoolArray, Employer, FloatArray, Level, Status
-from . import projects
+from . import projects, stations
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
@@ -97,7 +97,9 @@ def _salaries(model: SocialWorkModel) -> float:
     w = model.workers
     employer, unit = w.view("employer"), w.view("unit")
     paid = (unit >= 0) & ((employer == Employer.PURCHASE) | (employer == Employer.RECRUITED))
-    return float(model.post_cost[w.view("level")[paid]].sum())
+    # staff hired from a neighbouring district earn a premium (issue 15)
+    return float((model.post_cost[w.view("level")[paid]]
+                  * (1.0 + w.view("pay_premium")[paid])).sum())
 
 
 def _operating(model: SocialWorkModel) -> float:
@@ -111,8 +113,9 @@ def _reserved(model: SocialWorkModel) -> float:
     unit = model.workers.view("unit")
     staffed = np.bincount(unit[unit >= 0], minlength=len(u))
     waiting = (u.status == Status.CONTRACTED) & np.isin(u.tier, STATION_TIERS)
-    return float(np.maximum(u.posts[waiting] - staffed[waiting], 0).sum()
-                 * model.post_cost[Level.STAFF])
+    rows = np.flatnonzero(waiting)
+    posts = stations.contract_posts(model, rows)
+    return float(np.maximum(posts - staffed[rows], 0).sum() * model.post_cost[Level.STAFF])
 
 
 def eligibility(model: SocialWorkModel) -> BoolArray:

@@ -70,7 +70,7 @@ def yearly_frame(ts: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
     Columns ``series, year, q05, q50, q95``.
     """
     present = [m for m in metrics if m in ts.columns]
-    flows = ts[ts["step"] > 0].assign(year=lambda f: f["date"].dt.year)
+    flows = ts[ts["step"] > 0].copy().assign(year=lambda f: f["date"].dt.year)  # defragmented
     months = flows.groupby(["replicate", "year"]).size().groupby("year").min()
     flows = flows[flows["year"].isin(months[months == 12].index)]
     if flows.empty or not present:
