@@ -144,8 +144,10 @@ def test_pay_is_indexed_and_insured():
     idx = ts.set_index("date")["salary_index"]
     assert idx["2022-12"] == pytest.approx(1.0) and idx["2023-01"] == pytest.approx(1.1)
     assert idx["2024-01"] == pytest.approx(1.21)
-    lo = _ts(DET, "months=3", "funding.social_insurance_share=0")
-    hi = _ts(DET, "months=3", "funding.social_insurance_share=0.3")
+    # ample money, so both hire the same staff (budgets are hard: issue 15)
+    rich = "funding.sources.purchase.amount=1e10"
+    lo = _ts(DET, "months=3", rich, "funding.social_insurance_share=0")
+    hi = _ts(DET, "months=3", rich, "funding.social_insurance_share=0.3")
     ratio = hi["spend_by_item.salaries"].iloc[-1] / lo["spend_by_item.salaries"].iloc[-1]
     assert ratio == pytest.approx(1.3, rel=0.02)
 

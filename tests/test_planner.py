@@ -52,9 +52,12 @@ def test_new_city_money_follows_the_network_not_the_population(cli, tmp_path):
     sc = load_scenario(out)
     cost = sum(network_cost(sc, 3).values())  # in 2025, salaries indexed three years
     assert yearly_budget(sc, 3) == pytest.approx(HEADROOM * cost, rel=2e-3)  # 2025 of 2022-25
-    src = sc.funding.sources
-    assert src.reward_subsidy.amount / src.purchase.amount == pytest.approx(20 / 80, rel=2e-3)
-    assert src.purchase.amount > 80e6 * 560_000 / 13_900_000  # more than population scaling
+    src, tianjin = sc.funding.sources, load_scenario("tianjin_baseline").funding.sources
+    assert src.reward_subsidy.amount / src.purchase.amount == pytest.approx(
+        tianjin.reward_subsidy.amount / tianjin.purchase.amount, rel=2e-3)
+    # not population scaling: the network's cost sets the amount
+    assert src.purchase.amount != pytest.approx(tianjin.purchase.amount * 560_000 / 13_900_000,
+                                                rel=0.02)
     assert not [w for w in check(sc) if w.key.startswith("funding")]
 
 
@@ -102,10 +105,21 @@ def test_validate_warns_on_a_start_after_the_deadline(cli, tmp_path):
 def test_validate_warns_when_no_community_worker_sits_the_exam(cli, tmp_path):
     f = tmp_path / "noexam.yaml"
     f.write_text("extends: tianjin_baseline\nname: noexam\n"
-                 "workforce: {exam: {from_community_workers: 0.0}}\n")
+                 "workforce: {exam: {registration_mode: growth, from_community_workers: 0.0}}\n")
     status, _, err = cli("validate", f)
     assert status == 0 and f"warning: {f}: workforce.exam.registrations_base: " in err
     assert "target 'community_workers_certified' needs about 4,140 more" in err  # 20% of 20,700
+
+
+def test_validate_warns_when_a_certificate_is_worth_nothing(cli, tmp_path):
+    """The exam decision (issue 14): with no pay step and no response to worth, community
+    workers barely register, and the certified-share target cannot be met."""
+    f = tmp_path / "noworth.yaml"
+    f.write_text("extends: tianjin_baseline\nname: noworth\n"
+                 "workforce: {exam: {worth_effect: 0, prep_effect: 0}}\n")
+    status, _, err = cli("validate", f)
+    assert status == 0 and f"warning: {f}: workforce.incentives: " in err
+    assert "target 'community_workers_certified' needs about 4,140 more" in err
 
 
 # ---- progress and the console summary -------------------------------------------------------
@@ -167,7 +181,7 @@ def test_report_tables_show_met_from_and_first_reached(small_run, tmp_path):
 def test_appendix_sources_follow_the_scenario_that_set_the_value():
     rows = parameter_rows(load_scenario("funding_cut")).set_index("path")
     assert rows.loc["funding.sources.purchase.amount", "source"] == \
-        "scenario funding_cut (Tianjin: 80,000,000)"
+        "scenario funding_cut (Tianjin: 100,000,000)"
     assert rows.loc["funding.sources.lottery.amount", "source"].startswith("assumption")
 
 
@@ -193,7 +207,7 @@ def test_generated_scenario_yaml_is_plain_yaml(cli, tmp_path):
     assert cli("new", "demo", *CITY, "--out", out)[0] == 0
     data = yaml.safe_load(out.read_text())
     assert isinstance(data["funding"]["sources"]["purchase"]["amount"], float)
-    assert data["extends"] == "tianjin_baseline" and len(data["targets"]) == 7
+    assert data["extends"] == "tianjin_baseline" and len(data["targets"]) == 8
 
 
 # ---- discovery reports only restrictions that matter ----------------------------------------

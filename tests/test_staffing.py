@@ -108,7 +108,7 @@ def test_a_station_without_local_workers_borrows_only_at_a_cost():
     # the premium is paid: salaries include it
     paid = w.view("unit") >= 0
     paid &= np.isin(w.view("employer"), (Employer.PURCHASE, Employer.RECRUITED))
-    expected = (m.salary[w.view("level")[paid]] * (1 + w.view("pay_premium")[paid])).sum()
+    expected = (m.post_cost[w.view("level")[paid]] * (1 + w.view("pay_premium")[paid])).sum()
     assert funding._salaries(m) == pytest.approx(expected)
 
 

@@ -192,10 +192,13 @@ def test_calibrate_resume_refuses_a_damaged_store(cli, calibration_files, tmp_pa
     assert snapshot(out) == before
 
 
-def test_report_names_a_calibration_folder(cli, calibration_files):
+def test_report_of_a_calibration_folder_leaves_it_whole(cli, calibration_files, tmp_path):
+    """Issue 16: a calibration folder has a report; writing it elsewhere touches nothing."""
     _, done = calibration_files
     before = snapshot(done)
-    refused(cli("report", done), "calibration folder")
+    status, _, err = cli("report", done, "--out", tmp_path / "rep")
+    assert status == 0, err
+    assert (tmp_path / "rep" / "report.html").is_file()
     assert snapshot(done) == before
 
 

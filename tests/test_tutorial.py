@@ -50,7 +50,7 @@ def test_tutorial_commands_run_end_to_end(tutorial):
     # validate: ok, and a warning line naming the key to change
     out, err = outputs["validate"]
     assert out.startswith("ok: demo_city.yaml")
-    assert err.startswith("warning: demo_city.yaml: workforce.exam.registrations_base: ")
+    assert err.startswith("warning: demo_city.yaml: workforce.incentives: ")
     # run: progress with an estimate, then the labelled summary
     out, err = outputs["run"]
     assert "progress: demo_city replicates: 3/3 runs (100%)" in err
