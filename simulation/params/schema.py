@@ -291,23 +291,23 @@ class Exam(Section):
                                   "growth rule: share of registrants already in the social-work "
                                   "workforce", "assumption")
     propensity_community_workers: float = param(
-        0.0019, "probability/year", 0.0, 1.0,
+        0.00178, "probability/year", 0.0, 1.0,
         "decision: yearly chance an eligible community worker registers when passing is worth "
         "nothing to them, unprepared, never failed, aged 35 or less",
         "calibrated: the Tianjin baseline's 2022 registrations (registrations_base, split 35% "
         "community workers) by benchmarks/calibrate_exam.py; with Tianjin's pay step the chance is "
         "~0.25 (plausible 0.0005-0.01 at zero worth)")
     propensity_grid_workers: float = param(
-        0.00019, "probability/year", 0.0, 1.0,
+        0.000198, "probability/year", 0.0, 1.0,
         "decision: the same for an eligible grid worker",
         "calibrated: 10% of the baseline's 2022 registrations from 48,000 grid workers "
         "(assumption for the split; plausible 0.00005-0.001)")
     propensity_workforce: float = param(
-        0.0026, "probability/year", 0.0, 1.0,
+        0.00259, "probability/year", 0.0, 1.0,
         "decision: the same for an eligible member of the social-work workforce",
         "calibrated: 35% of the baseline's 2022 registrations (plausible 0.0005-0.01)")
     propensity_outside: float = param(
-        0.00058, "probability/year", 0.0, 1.0,
+        0.000587, "probability/year", 0.0, 1.0,
         "decision: the same for a person outside the table (students, civil-affairs staff)",
         "calibrated: 20% of the baseline's 2022 registrations from outside_pool "
         "(plausible 0.0001-0.003)")
