@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import refused
 
@@ -119,6 +120,29 @@ def test_the_worker_gives_swsim_run_bytes_and_cancels(small):
         assert worker.run(small, 5, 1, lambda k: None, lambda: False).result.replicates == 1
     finally:
         worker.close()
+
+
+def test_views_read_a_saved_run(small, tmp_path):
+    from simulation.app.views import compare_rows, target_rows, territory_png
+    from simulation.report.data import load_run
+    from simulation.report.prep import indicators
+    from simulation.runner import RunResult, replicate_tables
+
+    tables = replicate_tables(small, 4, [0, 1])
+    result = RunResult(small, 4, 2, pd.concat([t for t, _ in tables], ignore_index=True), "", 0.0)
+    folder = load_run(result.write(tmp_path / "run"))
+    rows = target_rows(folder.timeseries, folder.scenario, "en")
+    judged = indicators(folder.timeseries, folder.scenario)
+    assert len(rows) == len(small.targets) == len(judged) > 0
+    for row, ind in zip(rows, judged, strict=True):  # "kept" only means something once reached
+        assert row["Kept"] == ("—" if ind.first_met is None else "yes" if ind.kept else "no")
+    assert "Reached" in rows[0] and "目标名称" in target_rows(folder.timeseries, folder.scenario,
+                                                             "zh")[0]
+    table = compare_rows([("a", folder.timeseries), ("b", folder.timeseries)], "en")
+    assert {row["Metric"] for row in table} >= {"Station coverage", "Staffing compliance"}
+    assert all(row["a"] == row["b"] for row in table)
+    districts = pd.concat([d for _, d in tables], ignore_index=True)
+    assert territory_png(districts, "staffing_compliance", 12, "zh").startswith(b"\x89PNG")
 
 
 def test_app_command_refuses_bad_options(cli, tmp_path):
