@@ -143,6 +143,27 @@ def test_views_read_a_saved_run(small, tmp_path):
     assert all(row["a"] == row["b"] for row in table)
     districts = pd.concat([d for _, d in tables], ignore_index=True)
     assert territory_png(districts, "staffing_compliance", 12, "zh").startswith(b"\x89PNG")
+    from simulation.app.session import PageRun, report_html
+
+    html = report_html(PageRun("a", folder, districts, ""), "zh").decode("utf-8")
+    assert html == (folder.path / "report.html").read_text(encoding="utf-8")  # swsim report's
+    assert "社工站覆盖率" in html
+
+
+def test_uploads_go_through_the_loader():
+    from simulation.app import session
+
+    session.upload("bad.yaml", b"extends: small_city\nvolunteers:\n  active_share: 1.5\n")
+    assert session.state.upload_error.value == ("error: bad.yaml:3: volunteers.active_share: Input "
+                                                "should be less than or equal to 1 (got 1.5)")
+    assert session.state.parent.value.shipped  # refused: the page keeps what it had
+    session.upload("code.yaml", b"!!python/object/apply:os.system ['echo hi']\n")
+    assert session.state.upload_error.value.startswith("error: code.yaml:1: invalid YAML")
+    session.upload("mine.yaml", b"extends: small_city\nname: mine\n")
+    assert session.state.upload_error.value == ""
+    assert session.state.parent.value == Parent("mine", "extends: small_city\nname: mine\n",
+                                                "mine.yaml")
+    assert session.base_scenario(session.state.parent.value).territory.districts == 2
 
 
 def test_app_command_refuses_bad_options(cli, tmp_path):
@@ -258,6 +279,9 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
                 page.get_by_text("修改后的情景").click()
             downloaded = tmp_path / download.value.suggested_filename
             download.value.save_as(downloaded)
+            with page.expect_download() as zipped:
+                page.get_by_text("结果文件夹").click()
+            zipped.value.save_as(tmp_path / "results.zip")
             assert offline == []  # everything came from the local server
         finally:
             browser.close()
@@ -270,3 +294,8 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
     assert status == 0, err
     page_run = results / "app" / f"{name}.seed3.x2" / "timeseries.csv"
     assert (tmp_path / "cli" / "timeseries.csv").read_bytes() == page_run.read_bytes()
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "results.zip") as zf:  # the same folder, zipped
+        assert zf.read(f"{name}.seed3.x2/timeseries.csv") == page_run.read_bytes()
+        assert f"{name}.seed3.x2/manifest.json" in zf.namelist()
