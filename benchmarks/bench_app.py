@@ -27,14 +27,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: a bare Solara page with the same first words: the floor of a page load on this machine
+BARE = """import solara
+
+
+@solara.component
+def Page():
+    solara.Text("1. Scenario")
+"""
+
+
 @contextmanager
-def server(results: Path) -> Iterator[str]:
+def server(results: Path, bare: Path | None = None) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "app", "--port", str(port),
-                             "--results", str(results)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    if bare is None:
+        cmd = [sys.executable, "-m", "simulation.cli", "app", "--port", str(port), "--results",
+               str(results)]
+    else:
+        from simulation.app.cli import command
+
+        cmd = command("127.0.0.1", port)
+        cmd[cmd.index("simulation.app.page")] = str(bare)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(600):
@@ -110,10 +126,13 @@ def main() -> None:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    loads, runs, charts, clis = [], [], [], []
+    loads, bare, runs, charts, clis = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        (Path(tmp) / "bare.py").write_text(BARE)
         for i in range(args.repeat):
+            with server(Path(tmp) / "results", Path(tmp) / "bare.py") as url:
+                bare.append(first_load(browser, url)[0])
             with server(Path(tmp) / "results") as url:
                 seconds, page = first_load(browser, url)
                 loads.append(seconds)
@@ -129,7 +148,8 @@ def main() -> None:
         browser.close()
     med = statistics.median
     print(f"first page load (fresh server), median of {args.repeat}: {med(loads):.2f} s "
-          f"({', '.join(f'{x:.2f}' for x in loads)})")
+          f"({', '.join(f'{x:.2f}' for x in loads)}); a bare Solara page: {med(bare):.2f} s "
+          f"({', '.join(f'{x:.2f}' for x in bare)})")
     print(f"Tianjin x{args.replicates} in the page: {med(runs):.2f} s "
           f"({', '.join(f'{x:.2f}' for x in runs)}); swsim run: {med(clis):.2f} s "
           f"({', '.join(f'{x:.2f}' for x in clis)}); ratio {med(runs) / med(clis):.2f}; "

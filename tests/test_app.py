@@ -19,9 +19,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import refused
 
@@ -121,6 +123,50 @@ def test_the_worker_gives_swsim_run_bytes_and_cancels(small):
         worker.close()
 
 
+def test_views_read_a_saved_run(small, tmp_path):
+    from simulation.app.views import compare_rows, target_rows, territory_png
+    from simulation.report.data import load_run
+    from simulation.report.prep import indicators
+    from simulation.runner import RunResult, replicate_tables
+
+    tables = replicate_tables(small, 4, [0, 1])
+    result = RunResult(small, 4, 2, pd.concat([t for t, _ in tables], ignore_index=True), "", 0.0)
+    folder = load_run(result.write(tmp_path / "run"))
+    rows = target_rows(folder.timeseries, folder.scenario, "en")
+    judged = indicators(folder.timeseries, folder.scenario)
+    assert len(rows) == len(small.targets) == len(judged) > 0
+    for row, ind in zip(rows, judged, strict=True):  # "kept" only means something once reached
+        assert row["Kept"] == ("—" if ind.first_met is None else "yes" if ind.kept else "no")
+    assert "Reached" in rows[0] and "目标名称" in target_rows(folder.timeseries, folder.scenario,
+                                                             "zh")[0]
+    table = compare_rows([("a", folder.timeseries), ("b", folder.timeseries)], "en")
+    assert {row["Metric"] for row in table} >= {"Station coverage", "Staffing compliance"}
+    assert all(row["a"] == row["b"] for row in table)
+    districts = pd.concat([d for _, d in tables], ignore_index=True)
+    assert territory_png(districts, "staffing_compliance", 12, "zh").startswith(b"\x89PNG")
+    from simulation.app.session import PageRun, report_html
+
+    html = report_html(PageRun("a", folder, districts, ""), "zh").decode("utf-8")
+    assert html == (folder.path / "report.html").read_text(encoding="utf-8")  # swsim report's
+    assert "社工站覆盖率" in html
+
+
+def test_uploads_go_through_the_loader():
+    from simulation.app import session
+
+    session.upload("bad.yaml", b"extends: small_city\nvolunteers:\n  active_share: 1.5\n")
+    assert session.state.upload_error.value == ("error: bad.yaml:3: volunteers.active_share: Input "
+                                                "should be less than or equal to 1 (got 1.5)")
+    assert session.state.parent.value.shipped  # refused: the page keeps what it had
+    session.upload("code.yaml", b"!!python/object/apply:os.system ['echo hi']\n")
+    assert session.state.upload_error.value.startswith("error: code.yaml:1: invalid YAML")
+    session.upload("mine.yaml", b"extends: small_city\nname: mine\n")
+    assert session.state.upload_error.value == ""
+    assert session.state.parent.value == Parent("mine", "extends: small_city\nname: mine\n",
+                                                "mine.yaml")
+    assert session.base_scenario(session.state.parent.value).territory.districts == 2
+
+
 def test_app_command_refuses_bad_options(cli, tmp_path):
     refused(cli("app", "--port", "99999"), "--port")
     (tmp_path / "f").write_text("x")
@@ -187,6 +233,39 @@ def server(tmp_path):
         proc.wait(timeout=20)
 
 
+def _edit_and_run(page) -> None:
+    """Small city, one lever refused then changed, 2 replicates of seed 3, until the charts."""
+    page.get_by_label("Shipped scenario").click(force=True)
+    page.get_by_role("option", name="small_city", exact=True).click()
+    page.get_by_label("Group").click(force=True)
+    page.get_by_role("option", name="Exam", exact=True).click()
+    bad = page.get_by_label("registration growth (1/year)")
+    bad.fill("9")  # above the schema's bound: refused with its message
+    bad.press("Enter")
+    page.get_by_text("less than or equal to 2").first.wait_for()
+    assert page.get_by_text("0 changed").count() == 1
+    lever = page.get_by_label("registration growth (1/year)")
+    lever.fill(EDIT[1])
+    lever.press("Enter")
+    page.get_by_text("1 changed").wait_for()
+    for label, value in (("Replicates", "2"), ("Seed", "3")):
+        field = page.get_by_label(label)
+        field.fill(value)
+        field.press("Enter")
+    page.get_by_role("button", name="Run").click()
+    page.locator(".swsim-finished").wait_for(timeout=120_000)
+    page.locator(".swsim-charts img").first.wait_for()
+    assert page.locator(".swsim-charts img").count() >= 6  # the key metrics
+
+
+def _download(page, text: str, to: Path) -> Path:
+    with page.expect_download() as download:
+        page.get_by_text(text).click()
+    path = to / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
 def test_page_in_a_browser(chromium, server, tmp_path, cli):
     from playwright.sync_api import sync_playwright
 
@@ -198,31 +277,9 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
             offline: list[str] = []
             page.on("request", lambda r: offline.append(r.url) if not r.url.startswith(
                 url) and not r.url.startswith(("data:", "blob:")) else None)
-            t0 = time.perf_counter()
             page.goto(url)
             page.get_by_text("1. Scenario").wait_for(timeout=30_000)
-            print(f"first page load {time.perf_counter() - t0:.2f} s")
-            page.get_by_label("Shipped scenario").click(force=True)
-            page.get_by_role("option", name="small_city", exact=True).click()
-            page.get_by_label("Group").click(force=True)
-            page.get_by_role("option", name="Exam", exact=True).click()
-            bad = page.get_by_label("registration growth (1/year)")
-            bad.fill("9")  # above the schema's bound: refused with its message
-            bad.press("Enter")
-            page.get_by_text("less than or equal to 2").first.wait_for()
-            assert page.get_by_text("0 changed").count() == 1
-            lever = page.get_by_label("registration growth (1/year)")
-            lever.fill(EDIT[1])
-            lever.press("Enter")
-            page.get_by_text("1 changed").wait_for()
-            for label, value in (("Replicates", "2"), ("Seed", "3")):
-                field = page.get_by_label(label)
-                field.fill(value)
-                field.press("Enter")
-            page.get_by_role("button", name="Run").click()
-            page.locator(".swsim-finished").wait_for(timeout=120_000)
-            page.locator(".swsim-charts img").first.wait_for()
-            assert page.locator(".swsim-charts img").count() >= 6  # the key metrics
+            _edit_and_run(page)
             other = browser.new_page()  # another tab: its own session, no run, no edits
             other.goto(url)
             other.get_by_text("Run the scenario to see its projection.").wait_for(timeout=30_000)
@@ -230,10 +287,8 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
             other.close()
             page.get_by_role("button", name="中文").click()
             page.get_by_text("4. 预测").wait_for()
-            with page.expect_download() as download:
-                page.get_by_text("修改后的情景").click()
-            downloaded = tmp_path / download.value.suggested_filename
-            download.value.save_as(downloaded)
+            downloaded = _download(page, "修改后的情景", tmp_path)
+            zipped = _download(page, "结果文件夹", tmp_path)
             assert offline == []  # everything came from the local server
         finally:
             browser.close()
@@ -246,3 +301,6 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
     assert status == 0, err
     page_run = results / "app" / f"{name}.seed3.x2" / "timeseries.csv"
     assert (tmp_path / "cli" / "timeseries.csv").read_bytes() == page_run.read_bytes()
+    with zipfile.ZipFile(zipped) as zf:  # the same folder, zipped
+        assert zf.read(f"{name}.seed3.x2/timeseries.csv") == page_run.read_bytes()
+        assert f"{name}.seed3.x2/manifest.json" in zf.namelist()

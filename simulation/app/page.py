@@ -82,7 +82,7 @@ def LeverRow(lever: Lever, lang: str) -> None:
                              continuous_update=False, error=error or False)
         bounds = f"[{lever.low:g}, {lever.high:g}]" if lever.low is not None and \
             lever.high is not None else ""
-        solara.Text(f"{lever.description} · {t('bounds', lang)} {bounds} · {t('source', lang)}: "
+        solara.Text(f"{lever.description} · {t('bounds', lang)} {bounds} · {t('source_of', lang)}: "
                     f"{lever.source}", classes=["swsim-note"])
         if error:
             solara.Text(error, classes=["swsim-error"])
@@ -197,7 +197,10 @@ def _territory(run: PageRun, lang: str, draw: Any) -> None:
     solara.Text(t("territory", lang), style=_H)
     last = int(run.districts["step"].max())
     step = last if state.map_step.value < 0 else min(state.map_step.value, last)
-    solara.ToggleButtonsSingle(value=state.map_metric, values=list(DISTRICT_METRICS))
+    names = {pair[lang == "zh"]: key for key, pair in DISTRICT_METRICS.items()}
+    shown = next(name for name, key in names.items() if key == state.map_metric.value)
+    solara.ToggleButtonsSingle(value=shown, values=list(names),
+                               on_value=lambda name: state.map_metric.set(names[name]))
     solara.SliderInt(t("month", lang), value=step, min=0, max=last, on_value=state.map_step.set)
     solara.Image(draw(run.districts, state.map_metric.value, step, lang), width="70%")
 

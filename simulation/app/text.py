@@ -20,7 +20,7 @@ _PAGE: dict[str, tuple[str, str]] = {
     "reset": ("reset", "还原"),
     "reset_all": ("Reset all levers", "全部还原"),
     "bounds": ("bounds", "范围"),
-    "source": ("source", "来源"),
+    "source_of": ("source", "来源"),
     "run": ("2. Run", "2. 运行"),
     "replicates": ("Replicates", "重复次数"),
     "seed": ("Seed", "随机种子"),

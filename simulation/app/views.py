@@ -75,7 +75,8 @@ def target_rows(ts: pd.DataFrame, scenario: Scenario, lang: str) -> list[dict[st
             t("deadline", lang): ind.deadline or t("every_month", lang),
             t("final", lang): _fmt(ind.final, unit),
             t("reached", lang): status,
-            t("kept", lang): t("yes" if ind.kept else "no", lang),
+            # kept: once reached, still met at the end (nothing to keep if never reached)
+            t("kept", lang): t("yes" if ind.kept else "no", lang) if ind.first_met else "—",
             t("source", lang): ind.source,
         })
     return rows
