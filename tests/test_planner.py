@@ -228,3 +228,15 @@ def test_workforce_stack_includes_the_uncertified(small_run):
     top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()  # the stack's highest point
     medians = small_run.timeseries.groupby("date")["social_workers_total"].median()
     assert abs(top - medians.max()) <= 0.01 * medians.max()
+
+
+@pytest.mark.parametrize(("name", "warned"), [
+    # station_coverage@2025-12 (docs/calibration.md): 0.45, 0.82, 0.90 -> cannot pay;
+    # 0.96 -> tight (< 5% over the counted cost); 1.00 -> no warning
+    ("chongqing_three_tier", "cannot pay"), ("funding_cut", "cannot pay"),
+    ("small_city", "cannot pay"), ("training_boost", "by less than 5%"),
+    ("tianjin_baseline", None), ("attrition_high", None), ("exam_growth_high", None),
+    ("volunteer_push", None)])
+def test_money_warnings_match_the_shipped_scenarios_coverage(name, warned):
+    money = [w.message for w in check(load_scenario(name)) if w.key.startswith("funding")]
+    assert (money == []) if warned is None else (len(money) == 1 and warned in money[0]), money
