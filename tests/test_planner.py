@@ -154,16 +154,6 @@ def test_met_since_is_the_month_after_which_the_target_stays_met():
     assert met_since(share >= 0.6) is None
 
 
-def test_report_tables_show_met_from_and_first_reached(small_run, tmp_path):
-    from simulation.report import build_report
-
-    small_run.write(tmp_path / "run")
-    page = build_report(tmp_path / "run", lang="zh").read_text(encoding="utf-8")
-    assert "稳定达标起始月份" in page and "首次达到月份" in page and "锯齿" in page
-    assert "@font-face" in page and "data:font/woff;base64," in page  # carries its font
-    assert "未持证" in page or "uncertified" in page
-
-
 def test_appendix_sources_follow_the_scenario_that_set_the_value():
     rows = parameter_rows(load_scenario("funding_cut")).set_index("path")
     assert rows.loc["funding.sources.purchase.amount", "source"] == \
