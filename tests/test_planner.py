@@ -125,6 +125,25 @@ def test_plain_progress_lines_are_periodic_with_time_left():
     assert eta_seconds(5, 10, 10.0, base=3) == pytest.approx(25.0)  # resumed: pace of 2 runs
 
 
+def test_progress_stays_quiet_for_quick_commands():
+    now, stream = [0.0], io.StringIO()
+    show = ConsoleProgress("report", unit="plots", stream=stream, tty=False, after=3.0,
+                           clock=lambda: now[0])
+    for done, t in ((0, 0.5), (1, 1.0), (2, 2.0)):
+        now[0] = t
+        show(done, 2)
+    assert stream.getvalue() == ""  # done within 3 s: nothing shown
+    now[0] = 0.0
+    slow = ConsoleProgress("report", unit="plots", stream=stream, tty=False, after=3.0,
+                           clock=lambda: now[0])
+    for done, t in ((0, 2.5), (1, 3.5), (2, 4.0)):
+        now[0] = t
+        slow(done, 2)
+    assert stream.getvalue().splitlines() == [
+        "progress: report: 1/2 plots (50%), 4 s elapsed, about 4 s left",
+        "progress: report: 2/2 plots (100%), 4 s elapsed, done"]
+
+
 def test_run_shows_progress_and_a_labelled_summary(cli, tmp_path):
     status, out, err = cli("run", "small_city", "--set", "months=3", "--replicates", "2",
                            "--out", tmp_path / "r")
