@@ -208,9 +208,9 @@ def test_generated_scenario_yaml_is_plain_yaml(cli, tmp_path):
 # ---- discovery reports only restrictions that matter ----------------------------------------
 
 def test_prim_box_drops_restrictions_that_do_not_matter():
-    """Only lever a decides y; PRIM also trims c a little (to 0.949 of 0-1): that limit
-    trims < 10% of the range and is released; the box keeps a and loses < 0.02 density."""
-    from simulation.discovery.prim_box import DENSITY_SLACK, run_prim
+    """Only lever a decides y; PRIM also trims c a little (to 0.949 of 0-1): that limit is
+    not significant and trims < 10% of the range, so it is released; a stays, significant."""
+    from simulation.discovery.prim_box import SIGNIFICANCE, _quasi_p, run_prim
 
     rng = np.random.default_rng(2)
     x = pd.DataFrame({"a": rng.random(300), "b": rng.random(300), "c": rng.random(300)})
@@ -219,9 +219,12 @@ def test_prim_box_drops_restrictions_that_do_not_matter():
     limits = disc.limits()
     assert limits["a"]["restricted"] and 0.55 < limits["a"]["low"] < 0.65
     assert not limits["b"]["restricted"] and not limits["c"]["restricted"]
-    chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.chosen - 1]
-    assert chosen["res_dim"] == 1 and chosen["coverage"] >= peeled["coverage"]
-    assert chosen["density"] >= 0.912 - DENSITY_SLACK
+    assert disc.peeled is not None  # PRIM's own box restricted c too
+    chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.peeled]
+    assert (chosen["res_dim"], peeled["res_dim"]) == (1, 2)
+    assert chosen["coverage"] >= peeled["coverage"]
+    box = {k: (v["low"], v["high"]) for k, v in limits.items()}
+    assert _quasi_p(x, y, box, "a", disc.ranges) < SIGNIFICANCE
 
 
 def test_workforce_stack_includes_the_uncertified(small_run):
