@@ -66,20 +66,21 @@ class ConsoleProgress:
     """A :data:`Progress` callback for the CLI: tqdm in a terminal, plain lines otherwise.
 
     ``every`` is the least number of seconds between plain lines (the first finished run and
-    last are always printed); ``clock`` is for tests.
+    last are always printed); nothing is shown before ``after`` seconds (so a command that
+    is quick stays quiet); ``clock`` is for tests.
     """
 
     def __init__(self, desc: str, unit: str = "runs", stream: IO[str] | None = None,
                  every: float | None = None, tty: bool | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, after: float = 0.0) -> None:
         self.desc, self.unit = desc, unit
         self.stream = stream if stream is not None else sys.stderr
         env = os.environ.get("SWSIM_PROGRESS_SECONDS")
         self.every = every if every is not None else float(env) if env else DEFAULT_EVERY
         self.tty = self.stream.isatty() if tty is None else tty
-        self.clock = clock
-        self._t0: float | None = None
-        self._base = 0
+        self.clock, self.after = clock, after
+        self._t0 = clock()  # the command's clock starts with its progress display
+        self._base: int | None = None
         self._last_print = -float("inf")
         self._last_done = -1
         self._bar: Any = None
@@ -87,8 +88,8 @@ class ConsoleProgress:
 
     def __call__(self, done: int, total: int) -> None:
         now = self.clock()
-        if self._t0 is None:
-            self._t0, self._base = now, done
+        if self._base is None:
+            self._base = done  # runs done before (a resumed sweep) do not set the pace
         if self.tty:
             if not self._closed:
                 self._tqdm(done, total)
@@ -96,6 +97,8 @@ class ConsoleProgress:
         finished = done >= total
         if done == self._base and not finished:
             return  # nothing to tell yet (and an error line stays the only line)
+        if now - self._t0 < self.after:
+            return  # quick so far: stay quiet
         if finished and self._last_done == done:
             return  # the closing line was printed already
         if finished or now - self._last_print >= self.every:
@@ -112,7 +115,7 @@ class ConsoleProgress:
 
             self._bar = tqdm(total=total, initial=done, unit=self.unit.rstrip("s"),
                              desc=self.desc, file=self.stream, smoothing=0.05,
-                             dynamic_ncols=True)
+                             dynamic_ncols=True, delay=self.after)
         self._bar.update(done - self._bar.n)
         if done >= total:
             self.close()

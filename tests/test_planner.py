@@ -139,6 +139,25 @@ def test_plain_progress_lines_are_periodic_with_time_left():
     assert eta_seconds(5, 10, 10.0, base=3) == pytest.approx(25.0)  # resumed: pace of 2 runs
 
 
+def test_progress_stays_quiet_for_quick_commands():
+    now, stream = [0.0], io.StringIO()
+    show = ConsoleProgress("report", unit="plots", stream=stream, tty=False, after=3.0,
+                           clock=lambda: now[0])
+    for done, t in ((0, 0.5), (1, 1.0), (2, 2.0)):
+        now[0] = t
+        show(done, 2)
+    assert stream.getvalue() == ""  # done within 3 s: nothing shown
+    now[0] = 0.0
+    slow = ConsoleProgress("report", unit="plots", stream=stream, tty=False, after=3.0,
+                           clock=lambda: now[0])
+    for done, t in ((0, 2.5), (1, 3.5), (2, 4.0)):
+        now[0] = t
+        slow(done, 2)
+    assert stream.getvalue().splitlines() == [
+        "progress: report: 1/2 plots (50%), 4 s elapsed, about 4 s left",
+        "progress: report: 2/2 plots (100%), 4 s elapsed, done"]
+
+
 def test_run_shows_progress_and_a_labelled_summary(cli, tmp_path):
     status, out, err = cli("run", "small_city", "--set", "months=3", "--replicates", "2",
                            "--out", tmp_path / "r")
@@ -166,16 +185,6 @@ def test_met_since_is_the_month_after_which_the_target_stays_met():
     assert f"{ok.index[ok.to_numpy()][0]:%Y-%m}" == "2030-09"
     assert met_since(ok) == "2032-09"
     assert met_since(share >= 0.6) is None
-
-
-def test_report_tables_show_met_from_and_first_reached(small_run, tmp_path):
-    from simulation.report import build_report
-
-    small_run.write(tmp_path / "run")
-    page = build_report(tmp_path / "run", lang="zh").read_text(encoding="utf-8")
-    assert "稳定达标起始月份" in page and "首次达到月份" in page and "锯齿" in page
-    assert "@font-face" in page and "data:font/woff;base64," in page  # carries its font
-    assert "未持证" in page or "uncertified" in page
 
 
 def test_appendix_sources_follow_the_scenario_that_set_the_value():
@@ -213,9 +222,9 @@ def test_generated_scenario_yaml_is_plain_yaml(cli, tmp_path):
 # ---- discovery reports only restrictions that matter ----------------------------------------
 
 def test_prim_box_drops_restrictions_that_do_not_matter():
-    """Only lever a decides y; PRIM also trims c a little (to 0.949 of 0-1): that limit
-    trims < 10% of the range and is released; the box keeps a and loses < 0.02 density."""
-    from simulation.discovery.prim_box import DENSITY_SLACK, run_prim
+    """Only lever a decides y; PRIM also trims c a little (to 0.949 of 0-1): that limit is
+    not significant and trims < 10% of the range, so it is released; a stays, significant."""
+    from simulation.discovery.prim_box import SIGNIFICANCE, _quasi_p, run_prim
 
     rng = np.random.default_rng(2)
     x = pd.DataFrame({"a": rng.random(300), "b": rng.random(300), "c": rng.random(300)})
@@ -224,9 +233,12 @@ def test_prim_box_drops_restrictions_that_do_not_matter():
     limits = disc.limits()
     assert limits["a"]["restricted"] and 0.55 < limits["a"]["low"] < 0.65
     assert not limits["b"]["restricted"] and not limits["c"]["restricted"]
-    chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.chosen - 1]
-    assert chosen["res_dim"] == 1 and chosen["coverage"] >= peeled["coverage"]
-    assert chosen["density"] >= 0.912 - DENSITY_SLACK
+    assert disc.peeled is not None  # PRIM's own box restricted c too
+    chosen, peeled = disc.trajectory.iloc[disc.chosen], disc.trajectory.iloc[disc.peeled]
+    assert (chosen["res_dim"], peeled["res_dim"]) == (1, 2)
+    assert chosen["coverage"] >= peeled["coverage"]
+    box = {k: (v["low"], v["high"]) for k, v in limits.items()}
+    assert _quasi_p(x, y, box, "a", disc.ranges) < SIGNIFICANCE
 
 
 def test_workforce_stack_includes_the_uncertified(small_run):
@@ -242,3 +254,15 @@ def test_workforce_stack_includes_the_uncertified(small_run):
     top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()  # the stack's highest point
     medians = small_run.timeseries.groupby("date")["social_workers_total"].median()
     assert abs(top - medians.max()) <= 0.01 * medians.max()
+
+
+@pytest.mark.parametrize(("name", "warned"), [
+    # station_coverage@2025-12 (docs/calibration.md): 0.45, 0.82, 0.90 -> cannot pay;
+    # 0.96 -> tight (< 5% over the counted cost); 1.00 -> no warning
+    ("chongqing_three_tier", "cannot pay"), ("funding_cut", "cannot pay"),
+    ("small_city", "cannot pay"), ("training_boost", "by less than 5%"),
+    ("tianjin_baseline", None), ("attrition_high", None), ("exam_growth_high", None),
+    ("volunteer_push", None)])
+def test_money_warnings_match_the_shipped_scenarios_coverage(name, warned):
+    money = [w.message for w in check(load_scenario(name)) if w.key.startswith("funding")]
+    assert (money == []) if warned is None else (len(money) == 1 and warned in money[0]), money

@@ -192,14 +192,19 @@ def test_calibrate_resume_refuses_a_damaged_store(cli, calibration_files, tmp_pa
     assert snapshot(out) == before
 
 
-def test_report_of_a_calibration_folder_leaves_it_whole(cli, calibration_files, tmp_path):
-    """Issue 16: a calibration folder has a report; writing it elsewhere touches nothing."""
+def test_report_of_a_calibration_folder_adds_only_the_report(cli, calibration_files, tmp_path):
+    """A calibration folder is reported (issue 16; it was refused): its own files untouched,
+    and a damaged one still refused with one line naming the file."""
     _, done = calibration_files
     before = snapshot(done)
-    status, _, err = cli("report", done, "--out", tmp_path / "rep")
-    assert status == 0, err
-    assert (tmp_path / "rep" / "report.html").is_file()
+    status, out, err = cli("report", done, "--out", tmp_path / "rep")
+    assert status == 0 and "report.html" in out, err
     assert snapshot(done) == before
+    assert (tmp_path / "rep" / "report.html").is_file()
+    broken = tmp_path / "broken"
+    shutil.copytree(done, broken)
+    (broken / "fit.csv").write_text("metric,date\n", encoding="utf-8")
+    refused(cli("report", broken), "fit.csv")
 
 
 # ---- swsim report on a damaged run folder -------------------------------------------------

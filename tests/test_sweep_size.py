@@ -90,6 +90,6 @@ def test_workers_are_capped_at_runs_and_cores(cli, tmp_path):
     used = min(5, executors.usable_cores())
     assert err.startswith(f"note: using {used} worker process") and "(asked for 1000; 5 run(s) to do" in err
     notes = [line for line in err.splitlines() if not line.startswith("progress: ")]
-    assert len(notes) == 1
+    assert len(notes) == 1 and "progress: t: 5/5 runs (100%)" in err  # progress lines: issue 16
     runs = pd.read_parquet(tmp_path / "o" / "runs.parquet")
     assert runs["pid"].nunique() <= used and os.getpid() not in runs["pid"].tolist()

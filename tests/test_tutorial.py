@@ -58,7 +58,8 @@ def test_tutorial_commands_run_end_to_end(tutorial):
     # report: Chinese, carrying a subset of the bundled font
     page = (folder / "results" / "demo_city" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page and "data:font/woff;base64," in page
-    assert "稳定达标起始月份" in page
+    assert "稳定达标起始月份" in page and "首次达到月份" in page  # met from; first reached
+    assert "锯齿" in page and "9月" in page  # the caption explains the yearly sawtooth
 
 
 def test_tutorial_report_renders_chinese_in_chromium(tutorial):

@@ -44,6 +44,10 @@ def summary(disc: Discovery | None, info: dict) -> dict:
     out["chosen_box"] = {"box": int(row["box"]), "coverage": float(row["coverage"]),
                          "density": float(row["density"]), "mass": float(row["mass"]),
                          "res_dim": int(row["res_dim"]), "limits": disc.limits()}
+    if disc.peeled is not None:  # PRIM's box, before the restrictions that did not matter
+        own = disc.trajectory.iloc[disc.peeled]
+        out["chosen_box"]["prim_box"] = {k: float(own[k]) for k in
+                                         ("box", "coverage", "density", "mass", "res_dim")}
     return out
 
 

@@ -9,8 +9,9 @@ choose the step with the highest coverage among those with density at least
 Then, as EMA Workbench's box inspection suggests, restrictions that do not matter are
 dropped: one whose quasi-p-value (PRIM's significance of the restriction) is at least
 :data:`SIGNIFICANCE`, or that trims less than :data:`MIN_RESTRICTION` of the lever's
-sampled range, is released (least significant first) as long as the box loses at most
-:data:`DENSITY_SLACK` of density (its coverage can only grow). The
+sampled range, is released, the least significant first, recomputing the others'
+quasi-p-values each time, until every restriction left is significant and trims at least
+that much (or one is left). The box's coverage can only grow; its density may fall. The
 simplified box is appended to the trajectory and chosen; a lever it leaves at its full
 range is reported unrestricted (a 0.2348-0.5986 limit of a 0.2-0.6 sweep no longer is).
 """
@@ -24,11 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DENSITY_SLACK", "MIN_RESTRICTION", "SIGNIFICANCE", "Discovery", "run_prim"]
+__all__ = ["MIN_RESTRICTION", "SIGNIFICANCE", "Discovery", "run_prim"]
 
 SIGNIFICANCE = 0.05  #: a restriction with a quasi-p-value at or above this does not matter
 MIN_RESTRICTION = 0.10  #: nor one trimming less of the sampled range (assumption, 0.05-0.2)
-DENSITY_SLACK = 0.02  #: density the box may lose by releasing them (assumption, 0-0.05)
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Discovery:
     levers: list[str]
     ranges: dict[str, tuple[float, float]]  # each lever's range over the sample points
     declared: dict[str, tuple[float, float]] | None = None  # the experiment's ranges, if known
+    peeled: int | None = None  # PRIM's own choice when restrictions were released from it
 
     def limits(self, i: int | None = None) -> dict[str, dict]:
         """Box ``i``'s limits per lever (default: the chosen box), with a restricted flag."""
@@ -91,10 +92,10 @@ def run_prim(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.8, peel_alph
         traj[f"{lever}.low"] = [float(lims.loc[0, lever]) for lims in box.box_lims]
         traj[f"{lever}.high"] = [float(lims.loc[1, lever]) for lims in box.box_lims]
     ranges = {c: (float(x[c].min()), float(x[c].max())) for c in x.columns}
-    chosen = _choose(traj, min_density)
-    traj, chosen = _simplify(x, np.asarray(y, dtype=bool), traj, chosen,
-                             box.p_values[chosen], ranges)
-    return Discovery(traj, chosen, list(x.columns), ranges, declared)
+    peeled = _choose(traj, min_density)
+    traj, chosen = _simplify(x, np.asarray(y, dtype=bool), traj, peeled, ranges)
+    return Discovery(traj, chosen, list(x.columns), ranges, declared,
+                     None if chosen == peeled else peeled)
 
 
 def _stats(x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]]) -> dict:
@@ -106,31 +107,41 @@ def _stats(x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]
             "mass": n / len(y), "n": float(n), "k": float(k)}
 
 
+def _quasi_p(x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]],
+             lever: str, ranges: dict[str, tuple[float, float]]) -> float:
+    """EMA Workbench's quasi-p-value of ``lever``'s restriction: the chance of the box's
+    density (k of n) if the lever were free (one-sided binomial test)."""
+    from scipy.stats import binomtest
+
+    here = _stats(x, y, limits)
+    free = _stats(x, y, {**limits, lever: ranges[lever]})
+    n, k = int(here["n"]), int(here["k"])
+    return 1.0 if n == 0 else float(binomtest(k, n, free["density"], alternative="greater").pvalue)
+
+
 def _simplify(x: pd.DataFrame, y: np.ndarray, traj: pd.DataFrame, chosen: int,
-              qp: dict[str, list[float]], ranges: dict[str, tuple[float, float]]
-              ) -> tuple[pd.DataFrame, int]:
-    """Release the chosen box's restrictions that do not matter (see the module doc)."""
+              ranges: dict[str, tuple[float, float]]) -> tuple[pd.DataFrame, int]:
+    """Release the chosen box's restrictions that do not matter (see the module doc): the
+    least significant first, recomputing the others' significance each time, while more
+    than one restriction is left."""
     row = traj.iloc[chosen]
     limits = {c: (float(row[f"{c}.low"]), float(row[f"{c}.high"])) for c in x.columns}
-    restricted = [c for c in x.columns if limits[c] != ranges[c]]
-    density = float(row["density"])
-    floor = density - DENSITY_SLACK - 1e-12  # essentially as dense as PRIM's box
-
-    def weak(c: str) -> bool:
-        width = ranges[c][1] - ranges[c][0]
-        trimmed = width - (limits[c][1] - limits[c][0])
-        p = min((v for v in qp.get(c, []) if v is not None and v >= 0), default=1.0)
-        return p >= SIGNIFICANCE or (width > 0 and trimmed < MIN_RESTRICTION * width)
-
     released = False
-    order = sorted(restricted, key=lambda c: -min((v for v in qp.get(c, []) if v >= 0),
-                                                  default=1.0))
-    for c in order:
-        if not weak(c):
-            continue
-        trial = {**limits, c: ranges[c]}
-        if _stats(x, y, trial)["density"] >= floor:
-            limits, released = trial, True
+    while True:
+        restricted = [c for c in x.columns if limits[c] != ranges[c]]
+        if len(restricted) <= 1:
+            break
+        weak = []
+        for c in restricted:
+            width = ranges[c][1] - ranges[c][0]
+            trimmed = width - (limits[c][1] - limits[c][0])
+            qp = _quasi_p(x, y, limits, c, ranges)
+            if qp >= SIGNIFICANCE or (width > 0 and trimmed < MIN_RESTRICTION * width):
+                weak.append((qp, c))
+        if not weak:
+            break
+        limits[max(weak)[1]] = ranges[max(weak)[1]]
+        released = True
     if not released:
         return traj, chosen
     new = {"box": float(len(traj)), **_stats(x, y, limits),

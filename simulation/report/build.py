@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..params import ScenarioError
+from ..progress import Progress
 from ..results import PLOTS, REPORT, ResultsError, check_destination, readable_kind, write_atomic
 from .data import RunFolder, SweepFolder, load_folder, load_run
 from .figures import Plot, compare_figures, run_figures, sweep_figures
@@ -95,13 +96,13 @@ def _calibration_report(results: Path, out: Path, lang: str, stderr: TextIO) -> 
 
 
 def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", out: Path | None = None,
-                 stderr: TextIO | None = None) -> Path:
+                 stderr: TextIO | None = None, progress: Progress | None = None) -> Path:
     """Write ``report.html`` and ``plots/*.png`` for a run or sweep folder; returns the page's path.
 
     A folder that is not a run or sweep folder, a damaged file in it, and an ``out`` that
     cannot take the report raise :class:`~simulation.results.ResultsError` (naming the folder
     or file), a bad ``lang`` or saved scenario :class:`ScenarioError`, all before anything is
-    written.
+    written. ``progress(done, total)`` hears of the plots drawn (:mod:`simulation.progress`).
     """
     import matplotlib
 
@@ -123,7 +124,14 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
     compared = list(zip(compare_labels(runs), runs, strict=True))
     plot_lang, family = _plot_language(lang, stderr or sys.stderr)
     with matplotlib.rc_context(plot_rc(family)):
-        rendered = [_png(p) for p in _plots(folder, compared, plot_lang)]
+        plots = _plots(folder, compared, plot_lang)
+        rendered = []
+        for done, plot in enumerate(plots, start=1):  # savefig is most of a report's time
+            if progress is not None:
+                progress(done - 1, len(plots))
+            rendered.append(_png(plot))
+        if progress is not None:
+            progress(len(plots), len(plots))
     page = (sweep_page(folder, rendered, out, lang) if isinstance(folder, SweepFolder)
             else run_page(folder, compared, rendered, out, lang))
     try:

@@ -31,9 +31,14 @@ def main(args: argparse.Namespace) -> int:
     from ..cliutil import headless_plots
 
     headless_plots()  # plots go to files; set here, never by library code
+    from ..progress import ConsoleProgress
     from ..results import PLOTS
     from .build import build_report  # matplotlib (Agg, no pyplot), pandas and the model load here
 
-    page = build_report(args.results, args.compare, args.lang, args.out)
+    show = ConsoleProgress("report", unit="plots", after=3.0)  # silent when it is quick
+    try:
+        page = build_report(args.results, args.compare, args.lang, args.out, progress=show)
+    finally:
+        show.close()
     print(f"wrote {page} and {page.parent / PLOTS}/")
     return 0
