@@ -203,3 +203,22 @@ def test_a_village_room_with_no_community_worker_in_its_town_is_staffed_by_stati
     assert 0 < can < len(rooms) and hosted.sum() == can
     assert (u.status[rooms[hosted]] == Status.OPERATING).all()
     assert (u.status[rooms[~hosted]] == Status.CONTRACTED).all()
+
+
+def test_required_staff_follows_ageing_but_not_one_off_events():
+    """WISN staffing plans for the lasting workload: an ageing population raises required
+    staff year by year; an epidemic's months of extra need do not (issues 15, items 1 and 6)."""
+    from simulation import run
+    from simulation.params import load_scenario
+
+    def required(*sets):
+        ts = run(load_scenario("small_city", ["deterministic=true", "months=36", *sets]),
+                 seed=1).timeseries
+        return ts.set_index("date")["required_staff"]
+
+    flat = required("residents.elderly.share_drift=0")
+    ageing = required("residents.elderly.share_drift=0.01")
+    assert ageing["2024-12"] > flat["2024-12"] and ageing["2022-01"] == flat["2022-01"]
+    event = ("residents.events=[{name: e, start: 2023-01, months: 3, multiplier: 3, "
+             "types: [casework], groups: [elderly], source: test}]")
+    assert (required(event) == required()).all()

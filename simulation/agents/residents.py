@@ -35,9 +35,9 @@ def group_shares(sc: Scenario, months: float) -> FloatArray:
     return out
 
 
-def need_factor(sc: Scenario, step: int) -> FloatArray:
+def need_factor(sc: Scenario, step: int, events: bool = True) -> FloatArray:
     """Need of month ``step`` (1 = the first) relative to the start, type x group: share
-    drift x rate trend x events under way."""
+    drift x rate trend x events under way (left out with ``events=False``)."""
     r = sc.residents
     months = max(step - 1, 0)
     base = np.array([getattr(r, g).share for g in GROUPS])
@@ -45,7 +45,7 @@ def need_factor(sc: Scenario, step: int) -> FloatArray:
     trend = np.array([(1.0 + getattr(r, g).need_growth) ** (months / 12.0) for g in GROUPS])
     factor: FloatArray = np.tile(drift * trend, (len(SERVICE_TYPES), 1))
     now = month_label(sc.start, months)
-    for ev in r.events:
+    for ev in (r.events if events else ()):
         if ev.start <= now < month_label(ev.start, ev.months):  # YYYY-MM compares in order
             t = [SERVICE_TYPES.index(x) for x in ev.types]
             g = [GROUPS.index(x) for x in ev.groups]

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..agents.residents import need_factor
 from ..state import ROOM_TIERS, STATION_TIERS, BoolArray, Employer, FloatArray, IntArray, Status, Tier
 
 if TYPE_CHECKING:
@@ -55,9 +56,12 @@ def init(model: SocialWorkModel) -> StaffingState:
 
 
 def expected_need(model: SocialWorkModel) -> FloatArray:
-    """Expected new need this month, hours, service type x community."""
+    """Expected new need this month, hours, service type x community: the residents'
+    request rates with their ageing and need trends (not one-off events such as an
+    epidemic: posts are planned for the lasting workload)."""
     sv = model.service
-    need: FloatArray = (sv.request_rate * sv.request_hours[:, None, None]).sum(axis=2)
+    trend = need_factor(model.params, model.steps, events=False)[:, None, :]
+    need: FloatArray = (sv.request_rate * trend * sv.request_hours[:, None, None]).sum(axis=2)
     return need
 
 
