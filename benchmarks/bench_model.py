@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # what scales with a region's size (people, places, money); rates and shares stay
 SCALED = {
     "territory": ["population", "streets", "towns", "communities", "villages"],
-    "workforce": ["talent_total", "national_certified", "community_workers", "graduates"],
-    "workforce.exam": ["registrations_base", "senior_quota"],
-    "workforce.training": ["capacity"],
+    "workforce": ["talent_total", "national_certified", "community_workers", "graduates",
+                  "grid_workers"],
+    "workforce.exam": ["registrations_base", "senior_quota", "outside_pool"],
+    "workforce.training": ["capacity", "staff_evaluation_intake"],
     "projects": ["per_year"],
 }
 
@@ -35,7 +36,8 @@ t0 = time.perf_counter()
 import cProfile, pstats
 from simulation.params import load_scenario
 from simulation.model import SocialWorkModel
-from simulation.processes import duties, funding, projects, service, stations, volunteers, workforce
+from simulation.processes import (duties, funding, projects, service, staffing, stations,
+                                  volunteers, workforce)
 t_import = time.perf_counter() - t0
 args = json.loads(sys.argv[1])
 sc = load_scenario(None, args["sets"])
@@ -51,7 +53,8 @@ def timed(mod, name):
             timers[key] = timers.get(key, 0.0) + time.perf_counter() - t
     setattr(mod, name, wrapper)
 if args["split"]:
-    for mod, name in [(funding, "open_month"), (workforce, "step"), (stations, "roll_out"),
+    for mod, name in [(funding, "open_month"), (workforce, "step"), (staffing, "assess"),
+                      (stations, "roll_out"),
                       (stations, "staff"), (projects, "step"), (volunteers, "step"),
                       (service, "step"), (duties, "step"), (funding, "close_month")]:
         timed(mod, name)
