@@ -259,7 +259,8 @@ def _edit_and_run(page) -> None:
 
 
 def _download(page, text: str, to: Path) -> Path:
-    with page.expect_download() as download:
+    # generous: on a loaded 2-core machine the page's worker and the tests share the cores
+    with page.expect_download(timeout=120_000) as download:
         page.get_by_text(text).click()
     path = to / download.value.suggested_filename
     download.value.save_as(path)
