@@ -109,8 +109,11 @@ def _workforce(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
 
 def _cw(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
     name = "community_worker_certified_share"
-    return _fan(ts, [name], lang, tr("cw", lang), f"{metric_label(name, lang)} (%)", percent=True,
-                target=_target_lines(sc, [name], lang))
+    # seed 002's target counts a degree too (issue 14); runs saved before it lack the column
+    names = [m for m in ("community_worker_qualified_share", name) if m in ts.columns]
+    # the target line of the first metric only: both targets share Tianjin's 50% by 2025
+    return _fan(ts, names, lang, tr("cw", lang), "%", percent=True,
+                target=_target_lines(sc, names[:1], lang))
 
 
 def _exams(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
