@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 from .params import Scenario
 from .params.schema import SOURCES
+from .state import months_between
 
-__all__ = ["TIGHT", "Warning_", "check", "months_between", "network_cost", "yearly_budget"]
+__all__ = ["TIGHT", "Warning_", "check", "network_cost", "yearly_budget"]
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,6 @@ class Warning_:
 
     def line(self, file: str) -> str:
         return f"warning: {file}: {self.key}: {self.message}"
-
-
-def months_between(start: str, end: str) -> int:
-    """Months from ``start`` to ``end`` (both YYYY-MM); negative when ``end`` comes first."""
-    ys, ms = (int(x) for x in start.split("-")[:2])
-    ye, me = (int(x) for x in end.split("-")[:2])
-    return (ye - ys) * 12 + (me - ms)
 
 
 def network_cost(sc: Scenario, years: int = 0) -> dict[str, float]:
@@ -132,12 +126,12 @@ def _decided_share(sc: Scenario) -> float:
     mine = [p for p in wf.incentives if p.group in ("community_workers", "all")]
     bonus = max((p.bonus_per_pass for p in mine), default=0.0)
     step = f.salary_assistant - f.salary_none + max((p.salary_step for p in mine), default=0.0)
+    from .agents.workers import decision_chance, worth_in_wages
+
     chance = min(1.0, exam.pass_rate_assistant + wf.training.pass_rate_boost)
-    worth = chance * (bonus + exam.value_horizon_months * step) / wf.reference_wage
-    p = min(max(exam.propensity_community_workers, 1e-9), 1 - 1e-9)
-    z = (math.log(p / (1 - p)) + exam.worth_effect * worth + exam.prep_effect
-         + exam.requirement_effect * any(x.requirement for x in mine))
-    return 1.0 / (1.0 + math.exp(-z))
+    worth = worth_in_wages(exam, chance, bonus, step, wf.reference_wage)
+    return float(decision_chance(exam, exam.propensity_community_workers, worth, prepared=1.0,
+                                 required=any(x.requirement for x in mine)))
 
 
 def _certified_share(sc: Scenario) -> list[Warning_]:

@@ -36,6 +36,7 @@ from typing import Any
 from .cliutil import UsageError, positive_int
 from .params import Scenario, ScenarioError, load_scenario
 from .params.schema import SOURCES
+from .state import month_label, months_between
 
 __all__ = ["City", "add_parser", "main", "scenario_text"]
 
@@ -66,12 +67,6 @@ class City:
     start: str | None = None
     months: int | None = None
     deadline: str | None = None
-
-
-def _shift(month: str, by: int) -> str:
-    year, mon = (int(x) for x in month.split("-")[:2])
-    index = year * 12 + mon - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:
@@ -169,20 +164,14 @@ def _timing(city: City, base: Scenario, fig: _Figures) -> int:
     fig.put("start", start, "given (--start)" if city.start else "Tianjin's start (seed 002)")
     fig.put("months", city.months or base.months,
             "given (--months)" if city.months else "Tianjin's horizon (assumption)")
-    moved = 0 if city.deadline else _months(base.start, start)
+    moved = 0 if city.deadline else months_between(base.start, start)
     for key in ("station_deadline", "room_deadline"):
         old = getattr(base.network, key)
-        new = city.deadline or _shift(old, moved)
+        new = city.deadline or month_label(old, moved)
         fig.put(f"network.{key}", new, "given (--deadline)" if city.deadline else
                 f"Tianjin's {old} (seed 002: end of the 14th five-year plan)" +
                 (f", moved {moved} months with the start" if moved else ""))
     return moved
-
-
-def _months(start: str, end: str) -> int:
-    from .feasibility import months_between
-
-    return months_between(start, end)
 
 
 #: money over the network's counted yearly cost (assumption: payment by service volume and
@@ -191,7 +180,7 @@ HEADROOM = 1.15
 
 
 def _money(base: Scenario, fig: _Figures) -> None:
-    from .feasibility import months_between, network_cost, yearly_budget
+    from .feasibility import network_cost, yearly_budget
 
     city = Scenario.model_validate(_merged(base, fig.data()))
     deadline = min(city.network.station_deadline, city.network.room_deadline)
@@ -227,7 +216,7 @@ def _targets(base: Scenario, moved: int, deadline: str | None) -> list[str]:
     for target in base.targets:
         item = target.model_dump(mode="json")
         if item["date"] is not None:
-            item["date"] = deadline or _shift(item["date"], moved)
+            item["date"] = deadline or month_label(item["date"], moved)
         fields = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}"
                            for k, v in item.items() if v not in ("", None) or k == "date")
         lines.append(f"  - {{{fields}}}")

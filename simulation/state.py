@@ -39,6 +39,7 @@ __all__ = [
     "UnitTable",
     "WorkerTable",
     "month_label",
+    "months_between",
     "salary_by_level",
 ]
 
@@ -103,6 +104,13 @@ ROOM_TIERS = (Tier.URBAN_ROOM, Tier.RURAL_ROOM)
 E = {e.name.lower(): int(e) for e in Employer}
 T = {t.name.lower(): int(t) for t in Tier}
 S = {s.name.lower(): int(s) for s in Status}
+
+
+def months_between(start: str, end: str) -> int:
+    """Months from ``start`` to ``end`` (both YYYY-MM); negative when ``end`` comes first."""
+    ys, ms = (int(x) for x in start.split("-")[:2])
+    ye, me = (int(x) for x in end.split("-")[:2])
+    return (ye - ys) * 12 + (me - ms)
 
 
 def month_label(start: str, offset: int) -> str:

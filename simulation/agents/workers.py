@@ -4,20 +4,20 @@ for the exam and how likely they pass."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..params.schema import REGISTRANT_GROUPS
+from ..params.schema import REGISTRANT_GROUPS, Exam
 from ..state import BoolArray, FloatArray, IntArray, Level
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["decide_to_register", "eligible_for_exam", "exam_targets", "exit_hazard",
-           "expected_worth", "leave", "outside_probability", "pass_probability",
-           "recently_trained", "register_by_shares", "register_probability", "registrant_group",
-           "training_priority"]
+__all__ = ["decide_to_register", "decision_chance", "eligible_for_exam", "exam_targets",
+           "exit_hazard", "expected_worth", "leave", "outside_probability", "pass_probability",
+           "recently_trained", "register_by_shares", "register_probability",
+           "registrant_group", "training_priority", "worth_in_wages"]
 
 
 def recently_trained(model: SocialWorkModel) -> BoolArray:
@@ -108,6 +108,22 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
 
+def decision_chance(ex: Exam, propensity: float | FloatArray, worth: Any, prepared: Any = 0.0,
+                    failures: Any = 0, age: Any = 35.0, required: Any = False) -> FloatArray:
+    """The exam decision, the one formula (also used by ``swsim validate``'s bound): the
+    chance to register is logistic(logit(propensity) + ``worth_effect`` x worth +
+    ``prep_effect`` x prepared - ``failure_effect`` x failures - ``age_effect`` x years
+    above 35 / 10 + ``requirement_effect`` x required); arguments broadcast together."""
+    base = (np.vectorize(_logit)(propensity) if np.ndim(propensity) else _logit(float(propensity)))
+    z = (base + ex.worth_effect * np.asarray(worth)
+         + ex.prep_effect * np.asarray(prepared)
+         - ex.failure_effect * np.asarray(failures)
+         - ex.age_effect * np.maximum(np.asarray(age) - 35.0, 0.0) / 10.0
+         + ex.requirement_effect * np.asarray(required))
+    chance: FloatArray = 1.0 / (1.0 + np.exp(-z))
+    return chance
+
+
 def expected_worth(model: SocialWorkModel, level: IntArray, group: IntArray,
                    p_pass: FloatArray) -> FloatArray:
     """What passing is expected to be worth, in months of the reference wage: pass chance
@@ -118,8 +134,15 @@ def expected_worth(model: SocialWorkModel, level: IntArray, group: IntArray,
     target = np.where(level == Level.ASSISTANT, Level.INTERMEDIATE, Level.ASSISTANT)
     step = model.salary[target] - model.salary[level]
     step = step + np.where(level < Level.ASSISTANT, offer.salary_step[group], 0.0)
-    worth: FloatArray = p_pass * (offer.bonus[group] + ex.value_horizon_months * step) / \
-        model.workforce.reference_wage
+    return worth_in_wages(ex, p_pass, offer.bonus[group], step, model.workforce.reference_wage)
+
+
+def worth_in_wages(ex: Exam, p_pass: Any, bonus: Any, step: Any, reference_wage: float
+                   ) -> FloatArray:
+    """Pass chance x (bonus + ``value_horizon_months`` x monthly pay step) / reference wage:
+    what passing is expected to be worth, in months of the reference wage."""
+    worth: FloatArray = np.asarray(p_pass * (bonus + ex.value_horizon_months * step)
+                                   / reference_wage)
     return worth
 
 
@@ -129,17 +152,12 @@ def register_probability(model: SocialWorkModel, rows: IntArray) -> FloatArray:
     requirement of the post, lowered by past failures and age above 35."""
     ex, w = model.params.workforce.exam, model.workers
     group = registrant_group(model)[rows]
-    base = np.array([_logit(getattr(ex, f"propensity_{g}")) for g in REGISTRANT_GROUPS])
+    propensity = np.array([getattr(ex, f"propensity_{g}") for g in REGISTRANT_GROUPS])
     level = w.level[rows]
     target = np.where(level == Level.ASSISTANT, Level.INTERMEDIATE, Level.ASSISTANT)
     worth = expected_worth(model, level, group, pass_probability(model, rows, target))
-    z = (base[group] + ex.worth_effect * worth
-         + ex.prep_effect * recently_trained(model)[rows]
-         - ex.failure_effect * w.failures[rows]
-         - ex.age_effect * np.maximum(w.age[rows] - 35.0, 0.0) / 10.0
-         + ex.requirement_effect * model.workforce.offer.required[group])
-    p: FloatArray = 1.0 / (1.0 + np.exp(-z))
-    return p
+    return decision_chance(ex, propensity[group], worth, recently_trained(model)[rows],
+                           w.failures[rows], w.age[rows], model.workforce.offer.required[group])
 
 
 def outside_probability(model: SocialWorkModel) -> float:
@@ -149,9 +167,8 @@ def outside_probability(model: SocialWorkModel) -> float:
     i = REGISTRANT_GROUPS.index("outside")
     level = np.array([Level.NONE])
     worth = expected_worth(model, level, np.array([i]), np.array([ex.pass_rate_assistant]))
-    z = (_logit(ex.propensity_outside) + ex.worth_effect * float(worth[0])
-         + ex.requirement_effect * model.workforce.offer.required[i])
-    return float(1.0 / (1.0 + np.exp(-z)))
+    return float(decision_chance(ex, ex.propensity_outside, float(worth[0]),
+                                 required=model.workforce.offer.required[i]))
 
 
 def _scaled(p: FloatArray, total: float) -> FloatArray:

@@ -40,19 +40,14 @@ from ..state import (
     Level,
     Status,
     Tier,
+    months_between,
 )
 from . import recruitment, staffing
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
 
-__all__ = ["contract_posts", "months_between", "roll_out", "staff", "unit_monthly_cost"]
-
-
-def months_between(start: str, end: str) -> int:
-    ys, ms = (int(x) for x in start.split("-"))
-    ye, me = (int(x) for x in end.split("-"))
-    return (ye - ys) * 12 + (me - ms)
+__all__ = ["contract_posts", "roll_out", "staff", "unit_monthly_cost"]
 
 
 def contract_posts(model: SocialWorkModel, rows: IntArray) -> IntArray:
