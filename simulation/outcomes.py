@@ -387,8 +387,7 @@ METRICS: list[Metric] = [
          f"报考人数:{REGISTRANT_ZH[g]}", "people/month", _registrations(i))
       for i, g in enumerate(REGISTRANT_GROUPS)],
     _m("salary_index", "Salary index (first year = 1)", "薪酬指数(首年=1)", "1",
-       lambda s: float(s.m.salary[0] / max(s.m.params.funding.salary_none, 1e-9))
-       if s.m.params.funding.salary_none > 0 else float("nan")),
+       lambda s: _share(s.m.salary[0], s.m.params.funding.salary_none)),
     *[_m(f"served_by_type.{t}", f"Served: {TYPE_EN[t]}", f"已服务:{TYPE_ZH[t]}", "hours/month",
          (lambda k: lambda s: float(s.flow("served")[:, k].sum()))(i))
       for i, t in enumerate(SERVICE_TYPES)],

@@ -380,7 +380,7 @@ class Incentive(Section):
     """One incentive policy for sitting the exam: whom it targets, what it offers, when."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="short name")
-    group: Literal["community_workers", "grid_workers", "workforce", "outside", "all"] = Field(
+    group: Literal[INCENTIVE_GROUPS] = Field(  # type: ignore[valid-type]
         description="who it targets (e.g. community cadres: community_workers)")
     start: YearMonth = Field(description="first month it applies (YYYY-MM)")
     end: YearMonth | None = Field(None, description="last month it applies (null: no end)")
