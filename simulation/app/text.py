@@ -22,8 +22,6 @@ _PAGE: dict[str, tuple[str, str]] = {
     "bounds": ("bounds", "范围"),
     "source_of": ("source", "来源"),
     "run": ("2. Run", "2. 运行"),
-    "replicates": ("Replicates", "重复次数"),
-    "seed": ("Seed", "随机种子"),
     "start": ("Run", "运行"),
     "cancel": ("Cancel", "取消"),
     "running": ("Running {label}: replicate {done} of {total}", "正在运行 {label}:第 {done}/{total} 次重复"),
