@@ -56,8 +56,8 @@ if TYPE_CHECKING:  # pandas and pyarrow load only when a folder is read or writt
 __all__ = [
     "BEST", "BOXES", "CALIBRATION_FILES", "CALIBRATION_HELD", "CHUNK", "CHUNK_GLOB", "CHUNKS", "DISCOVERY",
     "DISCOVERY_FILES", "DISCOVERY_JSON", "DISCOVERY_PNG", "FIT_CSV", "FIT_PNG", "KINDS",
-    "MANIFEST", "NAME_PATTERN", "PLAN", "PLOTS", "REPORT", "RUNS", "RUN_FILES", "SCENARIO",
-    "SENSITIVITY", "SUMMARY", "SWEEP_HELD", "TIMESERIES", "TMP_GLOB", "TRIALS", "ResultsError",
+    "MANIFEST", "NAME_MAX_BYTES", "NAME_PATTERN", "PLAN", "PLOTS", "REPORT", "RUNS", "RUN_FILES",
+    "SCENARIO", "SENSITIVITY", "SUMMARY", "SWEEP_HELD", "TIMESERIES", "TMP_GLOB", "TRIALS", "ResultsError",
     "check_destination", "check_name", "check_store", "finished_sweep", "folder_kind",
     "json_text", "parquet_bytes", "plan_json", "read_csv", "read_object", "read_parquet",
     "readable_kind", "remove_aside", "start_store", "swap_in", "write_atomic", "write_folder",
@@ -101,8 +101,12 @@ CALIBRATION_HELD = (PLAN, TRIALS, MANIFEST)
 KINDS = ("run", "runs", "sweep", "calibration", "discovery")
 PLAN_KEY = {"sweep": "experiment", "calibration": "calibration"}  # what plan.json of each holds
 
-#: names that can become a folder: letters, digits, ``_ . -``; not starting with a dot
-NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$"
+#: names that can become a folder: letters and digits of any script (``str.isalnum``, so
+#: 南湖市 too), ``_ . -``; not starting with ``.`` or ``-``; at most 100 characters
+#: (``\w`` is ``str.isalnum`` or ``_``). :func:`check_name` also caps the UTF-8 length.
+NAME_PATTERN = r"^[^\W.\-][\w.\-]{0,99}$"
+#: a folder name may have 255 bytes; swsim's temporary names add about 20 to the name
+NAME_MAX_BYTES = 200
 
 
 class ResultsError(ValueError):
@@ -173,11 +177,27 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def check_name(name: str, what: str = "name") -> str:
-    """A name that becomes a folder: refuse ``..``, slashes, hidden and empty names."""
-    if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name) or set(name) <= {"."}:
-        raise ResultsError(f"{what} {name!r} cannot be a folder name: use letters, digits, "
-                           "'_', '.', '-' (not starting with '.')")
-    return name
+    """A name that becomes a folder (:data:`NAME_PATTERN`): refuse ``..``, slashes, control
+    characters, hidden, empty and over-long names; letters of any script are welcome."""
+    if isinstance(name, str) and re.fullmatch(NAME_PATTERN, name) and \
+            len(name.encode("utf-8")) <= NAME_MAX_BYTES:
+        return name
+    if not isinstance(name, str):
+        problem = f"it is {type(name).__name__}, not text"
+    elif not name:
+        problem = "it is empty"
+    elif len(name) > 100 or len(name.encode("utf-8", "replace")) > NAME_MAX_BYTES:
+        problem = f"longer than 100 characters or {NAME_MAX_BYTES} bytes in UTF-8"
+    elif name[0] in ".-":
+        problem = f"it starts with {name[0]!r}"
+    else:
+        bad = next(c for c in name if not (c.isalnum() or c in "_.-"))
+        problem = f"{bad!r} is not allowed" if bad.isprintable() else \
+            f"character U+{ord(bad):04X} is not allowed"
+    shown = repr(name if not isinstance(name, str) or len(name) <= 40 else name[:40] + "...")
+    raise ResultsError(f"{what} {shown} cannot be a folder name ({problem}): use letters and "
+                       "digits of any script (e.g. 南湖市), '_', '.', '-', not starting with "
+                       "'.' or '-', at most 100 characters (66 Chinese ones)")
 
 
 # ---- kinds of folder --------------------------------------------------------------------

@@ -54,6 +54,7 @@ __all__ = [
     "Volunteers",
     "Workforce",
     "YearMonth",
+    "MAX_WORKFORCE_SHARE",
     "describe_parameters",
     "summarize_items",
     "param",
@@ -921,6 +922,15 @@ class PolicyTarget(Section):
         return f"{self.metric}{when} {self.operator} {self.threshold:g}"
 
 
+#: the largest share of residents the workforce may be: the people the model makes (one agent
+#: each) are the social-work professionals plus the community and grid workers who are not
+#: among them. Tianjin's are 97,850 of 13.9 M residents, 0.70% (seed 002: 36,800
+#: professionals, 20,700 community and 48,000 grid workers); Chongqing's 0.62%. Seven times
+#: that, one resident in twenty (children and the elderly included), is refused as a figure
+#: given in the wrong unit or for another area (assumption)
+MAX_WORKFORCE_SHARE = 0.05
+
+
 class Scenario(Section):
     name: str = Field("tianjin_baseline", min_length=1, max_length=100,
                       description="scenario name (folder-safe: letters, digits, '_', '.', '-', "
@@ -962,6 +972,22 @@ class Scenario(Section):
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise ValueError(f"targets.{i}.name: {name!r} names two targets")
+        return self
+
+    @model_validator(mode="after")
+    def _workforce_fits_population(self) -> Scenario:
+        wf, population = self.workforce, self.territory.population
+        cw = wf.community_workers - round(wf.community_workers * wf.community_worker_certified_share)
+        grid = wf.grid_workers - round(wf.grid_workers * wf.grid_worker_certified_share)
+        people = wf.talent_total + cw + grid
+        if people > MAX_WORKFORCE_SHARE * population:
+            raise ValueError(
+                f"territory.population: {population:,} residents cannot hold a workforce of "
+                f"{people:,} ({100 * people / population:.3g}% of them: {wf.talent_total:,} "
+                f"professionals (workforce.talent_total) + {cw:,} uncertified community workers "
+                f"+ {grid:,} uncertified grid workers); at most {MAX_WORKFORCE_SHARE:.0%} is "
+                "plausible (Tianjin: 0.70%, seed 002): check the population and "
+                "workforce.talent_total, community_workers, grid_workers")
         return self
 
     @model_validator(mode="after")
