@@ -188,12 +188,12 @@ def check_name(name: str, what: str = "name") -> str:
         problem = "it is empty"
     elif len(name) > 100 or len(name.encode("utf-8", "replace")) > NAME_MAX_BYTES:
         problem = f"longer than 100 characters or {NAME_MAX_BYTES} bytes in UTF-8"
-    elif name[0] in ".-":
-        problem = f"it starts with {name[0]!r}"
-    else:
+    elif any(not (c.isalnum() or c in "_.-") for c in name):
         bad = next(c for c in name if not (c.isalnum() or c in "_.-"))
         problem = f"{bad!r} is not allowed" if bad.isprintable() else \
             f"character U+{ord(bad):04X} is not allowed"
+    else:
+        problem = f"it starts with {name[0]!r}"
     shown = repr(name if not isinstance(name, str) or len(name) <= 40 else name[:40] + "...")
     raise ResultsError(f"{what} {shown} cannot be a folder name ({problem}): use letters and "
                        "digits of any script (e.g. 南湖市), '_', '.', '-', not starting with "
