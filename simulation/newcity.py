@@ -200,7 +200,8 @@ def _timing(city: City, base: Scenario, fig: _Figures) -> int:
 
 
 #: money over the network's counted yearly cost (assumption: payment by service volume and
-#: salaries above the assistant's are not counted; Tianjin's own money is 1.075x its count)
+#: salaries above the assistant's are not counted; Tianjin's own money is more: docs/new_city.md
+#: gives the figure, computed by benchmarks/new_city.py)
 HEADROOM = 1.15
 
 

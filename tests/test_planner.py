@@ -4,6 +4,8 @@ summary, targets met from the month they stay met, the report's own font and sou
 from __future__ import annotations
 
 import io
+import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -78,6 +80,153 @@ def test_new_refuses_an_existing_file_and_bad_figures(cli, tmp_path):
     bad = [*CITY[:-2], "--certified", "2000"]  # more certified than professionals
     refused(cli("new", "demo", *bad, "--out", tmp_path / "b.yaml"), "national_certified")
     assert not (tmp_path / "b.yaml").exists()
+
+
+def _figures(**given: int) -> list[str]:
+    """CITY with some figures replaced: ``_figures(certified=250)``."""
+    args = list(CITY)
+    for option, value in given.items():
+        args[args.index(f"--{option}") + 1] = str(value)
+    return args
+
+
+def test_new_checks_the_name_before_writing_anything(cli, tmp_path, monkeypatch):
+    """Issue 21: the file was first written to TMP/NAME.yaml for validation, so NAME
+    '../../victim' overwrote victim.yaml two folders above it, and 'a/b' was a traceback."""
+    import tempfile
+
+    trial = tmp_path / "tmp"
+    trial.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(trial))  # where the old trial copy went
+    victim = tmp_path / "victim.yaml"
+    victim.write_text("keep me")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for name, why in (("../../victim", "'/' is not allowed"), ("a/b", "'/' is not allowed"),
+                      ("..", "starts with '.'"), (".hidden", "starts with '.'"),
+                      ("bad\x01", "U+0001"), ("x" * 101, "longer than 100")):
+        result = cli("new", name, *CITY, "--out", "x.yaml")
+        assert victim.read_text() == "keep me"
+        refused(result, why)
+        refused(cli("new", name, *CITY), "NAME")
+    assert not list(work.iterdir()) and not list(trial.iterdir())
+
+
+def test_new_checks_out_and_writes_all_or_nothing(cli, tmp_path):
+    """--out into a place that cannot take the file: one line, exit 2, nothing left there."""
+    (tmp_path / "file.txt").write_text("a file")
+    for out, why in ((tmp_path, "is a folder"),
+                     (tmp_path / "file.txt" / "x.yaml", "is not a folder"),
+                     (Path("/proc/x.yaml"), "cannot write it"),  # the kernel refuses, even root
+                     (Path("/proc/self/none/x.yaml"), "/proc/self")):
+        refused(cli("new", "demo", *CITY, "--out", out), why)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_new_under_a_file_size_limit_leaves_nothing(tmp_path):
+    """ulimit -f 1 (EFBIG; Python ignores SIGXFSZ): was a traceback from the trial copy."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))  # noqa: E731
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-m", "simulation.cli", "new", "demo", *CITY,
+                           "--out", "sub/dir/demo.yaml"], cwd=tmp_path, env=env,
+                          preexec_fn=limit, capture_output=True, text=True, timeout=120)
+    refused((done.returncode, done.stdout, done.stderr), "File too large")
+    assert not list(tmp_path.iterdir())  # no file, no temporary file, no folder made for it
+
+
+def test_new_and_run_a_city_with_a_chinese_name(cli, tmp_path, monkeypatch):
+    """Issue 21: 南湖市 was refused ("use letters, digits...") though 南 is a letter."""
+    from simulation.newcity import read_back
+
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = cli("new", "南湖市", *CITY)
+    assert status == 0 and "wrote 南湖市.yaml" in out
+    text = (tmp_path / "南湖市.yaml").read_text(encoding="utf-8")
+    assert "\nname: 南湖市\n" in text and "\nregion: 南湖市\n" in text
+    sc = load_scenario(tmp_path / "南湖市.yaml")
+    assert sc.name == "南湖市" and read_back(text) == sc  # swsim new read it as validate does
+    assert cli("run", "南湖市.yaml", "--set", "months=2")[0] == 0
+    assert len(list((tmp_path / "results").glob("南湖市.set-*/manifest.json"))) == 1
+    # names YAML would read as another type are quoted
+    assert cli("new", "2024", *CITY)[0] == 0 and load_scenario(tmp_path / "2024.yaml").name == "2024"
+
+
+@pytest.mark.parametrize("name", ["南湖市", "Nanhu-2.0", "_x", "東京", "서울", "x" * 100, "南" * 66])
+def test_folder_names_take_letters_of_any_script(name):
+    from simulation.results import check_name
+
+    assert check_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", ".x", "-x", "a/b", "a\\b", "a b", "a\nb", "a\x00b",
+                                  "a\u200bb", "\ud800", "x" * 101, "南" * 67, "a:b"])
+def test_folder_names_refuse_paths_controls_and_long_names(name):
+    from simulation.results import ResultsError, check_name
+
+    with pytest.raises(ResultsError, match="cannot be a folder name"):
+        check_name(name)
+
+
+def test_a_workforce_larger_than_the_population_can_hold_is_refused(cli, tmp_path):
+    """Issue 21: population 1,000 with small_city's 4,220 workers ran without a word, and
+    swsim new --population 1000 --workers 9000 wrote its file."""
+    from simulation.params.schema import MAX_WORKFORCE_SHARE
+
+    refused(cli("validate", "small_city", "--set", "territory.population=1000"),
+            "territory.population: 1,000 residents cannot hold a workforce of 3,914")
+    # at the threshold: small_city's 3,914 people in a population of 78,280 pass
+    assert cli("validate", "small_city", "--set",
+               f"territory.population={math.ceil(3914 / MAX_WORKFORCE_SHARE)}")[0] == 0
+    out = tmp_path / "tiny.yaml"
+    refused(cli("new", "tiny", *_figures(population=1000, workers=9000), "--out", out),
+            "territory.population (--population): 1,000 residents")
+    assert not out.exists()
+
+
+def test_new_leaves_certified_workers_for_the_stations(cli, tmp_path):
+    """Issue 21: community workers took Tianjin's 30% of themselves first, leaving the
+    organisations that staff the stations no certified worker (a 3.2 M city: 96% of stations
+    started without one). Now community and grid workers hold at most Tianjin's shares of
+    the certificates (57.5%, 13.3%)."""
+    from simulation.model import SocialWorkModel
+
+    out = tmp_path / "demo.yaml"
+    status, _, err = cli("new", "demo", *_figures(certified=250), "--out", out)
+    assert status == 0 and "national_certified" not in err
+    sc = load_scenario(out)
+    wf = sc.workforce
+    held = round(wf.community_workers * wf.community_worker_certified_share) + \
+        round(wf.grid_workers * wf.grid_worker_certified_share)
+    assert wf.national_certified - held >= 0.29 * 250  # Tianjin keeps 29% outside both pools
+    model = SocialWorkModel(load_scenario(out, ["deterministic=true", "months=4"]), seed=0)
+    model.run()
+    rows = pd.DataFrame(model.records)
+    operating = rows[rows["station_coverage"] == 1.0]
+    assert len(operating) and (operating["stations_no_certified_share"] < 0.5).all()
+
+
+def test_new_warns_when_stations_would_start_without_certified_workers(cli, tmp_path):
+    out = tmp_path / "thin.yaml"
+    status, _, err = cli("new", "thin", *_figures(streets=20, towns=20, certified=60),
+                         "--out", out)
+    assert status == 0
+    line = [ln for ln in err.splitlines() if "national_certified" in ln]
+    assert len(line) == 1 and line[0].startswith(
+        f"warning: {out}: workforce.national_certified: about 7 of the 60 certified")
+    assert "of the 43 stations and centres, at least 83% will start with no certified" in line[0]
+
+
+def test_new_refuses_a_malformed_month(cli, tmp_path):
+    refused(cli("new", "demo", *CITY, "--start", "2024-1", "--out", tmp_path / "x.yaml"),
+            "--start: expected a month YYYY-MM")
+    assert not list(tmp_path.iterdir())
 
 
 # ---- warnings -------------------------------------------------------------------------------
