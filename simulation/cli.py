@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
     r.add_argument("--overwrite", action="store_true", help="replace an --out folder that holds "
-                   "something other than an earlier run (it is swapped out whole)")
+                   "something other than an earlier run alone (your files, a report of that run, "
+                   "another result); it is swapped out whole")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
     v = sub.add_parser("validate", help="check scenario files without running them")
     v.add_argument("files", nargs="+", metavar="FILE")
