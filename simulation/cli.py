@@ -2,7 +2,9 @@
 
 Bad input of any kind exits with status 2 and one line on stderr,
 ``error: FILE[:LINE]: key.path: what is wrong``, before anything is written.
-Heavy libraries are imported only by the commands that need them.
+Heavy libraries are imported only by the commands that need them. Output piped into a
+command that stops reading (``swsim list | head -1``) ends the command quietly, as Unix
+tools do (status 141, 128 + SIGPIPE).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING
 from .cliutil import Parser, UsageError, positive_int, seed_int
 from .execution.choice import add_options, check_options, open_executor
 from .params import Scenario, ScenarioError, load_scenario, shipped_scenarios
-from .progress import ConsoleProgress
+from .progress import ConsoleProgress, every_seconds
 from .results import ResultsError
 from .summary import summary_table
 
@@ -64,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
     r.add_argument("--overwrite", action="store_true", help="replace an --out folder that holds "
-                   "something other than an earlier run (it is swapped out whole)")
+                   "something other than an earlier run alone (your files, a report of that run, "
+                   "another result); it is swapped out whole")
     r.add_argument("--quiet", action="store_true", help="print only the output folder")
     v = sub.add_parser("validate", help="check scenario files without running them")
     v.add_argument("files", nargs="+", metavar="FILE")
@@ -156,7 +161,7 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
     from .runner import ReplicateError, run  # heavy imports only now
 
     for ref, sc, out in zip(args.refs, scenarios, outs, strict=True):
-        replacing = out.is_dir() and any(out.iterdir())
+        replacing = out.is_dir() and any(out.iterdir())  # its own earlier run (checked)
         try:
             show = None if args.quiet else ConsoleProgress(f"{sc.name} replicates")
             try:
@@ -188,24 +193,75 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
               f"{'; replaced the earlier result there' if replacing else ''}")
         print(summary_table(result.summary, result.replicates,
                             str(result.timeseries["date"].iloc[-1])))
+    if not args.quiet:
+        print(_next_step(outs))
     return 0
+
+
+def _next_step(outs: list[Path]) -> str:
+    """The last line of ``swsim run``: where the results are and the command to report them
+    (several scenarios: the first, compared with the others)."""
+    where = ", ".join(f"{out}/" for out in outs)
+    first, *others = [shlex.quote(str(out)) for out in outs]
+    compare = f" --compare {' '.join(others)}" if others else ""
+    return f"results in {where}; next: swsim report {first}{compare}"
+
+
+def _command(args: argparse.Namespace) -> int:
+    every_seconds()  # the environment is checked before anything runs
+    if args.command == "list":
+        return _cmd_list()
+    if args.command == "validate":
+        return _cmd_validate(args)
+    if args.command == "explain":
+        return _cmd_explain(args)
+    if args.command in COMMANDS:
+        return int(importlib.import_module(COMMANDS[args.command]).main(args))
+    return _cmd_run(args)
+
+
+#: exit status when the reader of our output went away (``swsim list | head -1``): what a
+#: shell reports for a Unix tool ended by SIGPIPE
+BROKEN_PIPE = 141
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout is a pipe whose reader went away (poll says POLLERR), so that a
+    BrokenPipeError of anything else (a worker's pipe, a socket) is not taken for it."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no poll (Windows), stdout replaced (tests)
+        return True
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush of what is still buffered for
+    a reader that went away does not print "Exception ignored ... BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or closed
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        if args.command == "list":
-            return _cmd_list()
-        if args.command == "validate":
-            return _cmd_validate(args)
-        if args.command == "explain":
-            return _cmd_explain(args)
-        if args.command in COMMANDS:
-            return int(importlib.import_module(COMMANDS[args.command]).main(args))
-        return _cmd_run(args)
+        status = _command(args)
+        sys.stdout.flush()  # a reader that went away is found here, inside the handler
+        return status
     except (ScenarioError, UsageError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise
+        _quiet_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -24,13 +24,34 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-__all__ = ["ConsoleProgress", "Progress", "eta_seconds", "plain_line"]
+__all__ = ["ConsoleProgress", "Progress", "eta_seconds", "every_seconds", "plain_line"]
 
 #: the callback: ``progress(done, total)``
 Progress = Callable[[int, int], None]
 
 #: seconds between plain lines when stderr is not a terminal (``SWSIM_PROGRESS_SECONDS``)
 DEFAULT_EVERY = 10.0
+ENV_EVERY = "SWSIM_PROGRESS_SECONDS"
+
+
+def every_seconds() -> float:
+    """``SWSIM_PROGRESS_SECONDS`` (seconds between plain progress lines, 0 or more; ``inf``:
+    only the first and last), :data:`DEFAULT_EVERY` when unset or empty. Anything else is a
+    :class:`~simulation.cliutil.UsageError` (``swsim`` checks it before any command runs)."""
+    from .cliutil import UsageError
+
+    text = os.environ.get(ENV_EVERY, "").strip()
+    if not text:
+        return DEFAULT_EVERY
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:  # also NaN
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise UsageError(f"{ENV_EVERY}: expected a number of seconds, 0 or more (default "
+                         f"{DEFAULT_EVERY:g}), got {shown!r}")
+    return value
 
 
 def eta_seconds(done: int, total: int, elapsed: float, base: int = 0) -> float | None:
@@ -75,8 +96,7 @@ class ConsoleProgress:
                  clock: Callable[[], float] = time.monotonic, after: float = 0.0) -> None:
         self.desc, self.unit = desc, unit
         self.stream = stream if stream is not None else sys.stderr
-        env = os.environ.get("SWSIM_PROGRESS_SECONDS")
-        self.every = every if every is not None else float(env) if env else DEFAULT_EVERY
+        self.every = every if every is not None else every_seconds()
         self.tty = self.stream.isatty() if tty is None else tty
         self.clock, self.after = clock, after
         self._t0 = clock()  # the command's clock starts with its progress display

@@ -1,22 +1,46 @@
 """The results folders: their kinds, file names, safe writing, reading, and resume checks.
 
 This module is the one owner of what ``swsim`` writes and reads back. Every command that
-writes a folder (run, sweep, calibrate, discover, report) follows one rule:
+writes a folder (run, sweep, calibrate, discover, report) follows one rule: **nothing the
+user did not ask to lose is lost, and nothing left behind describes other data**.
 
 1. :func:`check_destination` before anything runs: the destination must be new, empty,
-   or hold a finished result of the same kind (its ``manifest.json`` says which kind);
-   anything else is refused unless the user passed ``--overwrite``. Places whose loss
-   would be a disaster (the working folder, its parents, the home folder, the root)
-   are refused always. Unwritable places are found here, not after the run. A sweep or
-   calibration that can be continued is checked by :func:`check_store` instead (its
-   ``plan.json`` fingerprint guards ``--resume``).
+   or hold a finished result of the same kind (its ``manifest.json`` says which kind)
+   and nothing else: only that result's own files (the manifest and the files its
+   ``files`` list names). Anything else is refused unless the user passed ``--overwrite``,
+   and the refusal names what is in the way:
+
+   - files swsim did not write for that result (``notes.txt``, a foreign ``plots/x.png``,
+     a ``report.html`` that ``swsim report`` did not write);
+   - a report that ``swsim report`` built from that result (``report.html``, ``plots/``).
+     Replacing the result would either delete the report or leave a page describing data
+     that is gone, so it is refused too: pass ``--overwrite`` to replace the result and its
+     report (then report again), or choose another folder. (The web page's own folders,
+     ``results/app/``, drop their report with the run it described: ``drop_report``.)
+
+   Places whose loss would be a disaster (the working folder, its parents, the home
+   folder, the root) are refused always. Unwritable places are found here, not after the
+   run. A sweep or calibration that can be continued is checked by :func:`check_store`
+   instead (its ``plan.json`` fingerprint guards ``--resume``; a finished one is never
+   replaced without ``--overwrite``).
 2. :func:`write_folder` builds the new folder beside the old one and swaps it in
    whole, so a failure at any moment leaves the old folder or the new one, never a mix.
    Single files are written with :func:`write_atomic` (temporary file, then rename).
+3. A report adds ``report.html`` and ``plots/`` to a folder and deletes nothing else:
+   :func:`check_report_destination` accepts the reported results folder itself, a new or
+   empty folder, or one holding only an earlier swsim report; it refuses the protected
+   places above, another result's folder (its page would be taken for that result's) and
+   files swsim report did not write (``report.html`` of your own, other files in
+   ``plots/``) unless ``--overwrite``, which replaces ``report.html`` and ``plots/`` and
+   keeps everything else. A swsim report is recognised by its
+   ``<meta name="generator" content="swsim report">`` (:data:`GENERATOR`); its plots are the
+   ``plots/*.png`` the page links to. ``plots/`` is swapped in whole, so an earlier
+   report's plots never mix with the new one's.
 
 Reading back (:func:`read_object`, :func:`read_parquet`, :func:`read_csv`,
 :func:`readable_kind`, :func:`finished_sweep`) checks for damage: a file cut short, empty,
-of the wrong shape or missing columns. Every refusal, of a destination or of a folder or
+nested too deeply, of the wrong shape or missing columns, a manifest whose ``kind`` is not
+what the folder's files are. Every refusal, of a destination or of a folder or
 file that cannot be used, is a :class:`ResultsError` whose text is one line
 ``PATH: what; what to do``; ``swsim`` prints it as ``error: ...`` and exits with status 2.
 
@@ -56,9 +80,10 @@ if TYPE_CHECKING:  # pandas and pyarrow load only when a folder is read or writt
 __all__ = [
     "BEST", "BOXES", "CALIBRATION_FILES", "CALIBRATION_HELD", "CHUNK", "CHUNK_GLOB", "CHUNKS", "DISCOVERY",
     "DISCOVERY_FILES", "DISCOVERY_JSON", "DISCOVERY_PNG", "FIT_CSV", "FIT_PNG", "KINDS",
-    "MANIFEST", "NAME_MAX_BYTES", "NAME_PATTERN", "PLAN", "PLOTS", "REPORT", "RUNS", "RUN_FILES",
-    "SCENARIO", "SENSITIVITY", "SUMMARY", "SWEEP_HELD", "TIMESERIES", "TMP_GLOB", "TRIALS", "ResultsError",
-    "check_destination", "check_name", "check_store", "finished_sweep", "folder_kind",
+    "GENERATOR", "MANIFEST", "NAME_MAX_BYTES", "NAME_PATTERN", "PLAN", "PLOTS", "REPORT", "RUNS",
+    "RUN_FILES", "SCENARIO", "SENSITIVITY", "SUMMARY", "SWEEP_HELD", "TIMESERIES", "TMP_GLOB", "TRIALS",
+    "ResultsError", "check_destination", "check_name", "check_report_destination", "check_store",
+    "finished_sweep", "folder_kind",
     "json_text", "parquet_bytes", "plan_json", "read_csv", "read_object", "read_parquet",
     "readable_kind", "remove_aside", "start_store", "swap_in", "write_atomic", "write_folder",
     "yaml_text",
@@ -87,6 +112,9 @@ DISCOVERY_JSON = "discovery.json"  #: discovery: target, classification, chosen 
 DISCOVERY_PNG = "discovery.png"  #: discovery: trajectory and chosen box
 REPORT = "report.html"  #: report page (written last)
 PLOTS = "plots"  #: report: folder of *.png
+#: ``<meta name="generator" content="...">`` of every page swsim report writes: how a
+#: destination's report.html is known to be swsim's (and may be replaced by a new report)
+GENERATOR = "swsim report"
 
 #: what a finished run folder lists in its manifest's ``files``
 RUN_FILES = (SCENARIO, TIMESERIES, SUMMARY)
@@ -96,6 +124,10 @@ DISCOVERY_FILES = (BOXES, DISCOVERY_JSON, DISCOVERY_PNG)
 #: files whose presence means a folder already holds a sweep / calibration (for --resume)
 SWEEP_HELD = (PLAN, RUNS, MANIFEST, CHUNKS)
 CALIBRATION_HELD = (PLAN, TRIALS, MANIFEST)
+#: each kind's own files, besides its record (manifest.json; discovery.json): what a new
+#: result of that kind may replace without --overwrite (those of them its record lists)
+OWN_FILES = {"run": RUN_FILES, "calibration": CALIBRATION_FILES, "discovery": DISCOVERY_FILES,
+             "sweep": (PLAN, SCENARIO, RUNS, SENSITIVITY, CHUNKS)}
 
 #: kinds of results folder, as written in their manifest's ``kind`` field
 KINDS = ("run", "runs", "sweep", "calibration", "discovery")
@@ -120,6 +152,21 @@ class ResultsError(ValueError):
 
 
 _fail = ResultsError.at
+
+
+def _load_json(path: Path) -> Any:
+    """A JSON file's value; ValueError also when it is nested too deeply to read (Python's
+    parser recurses: a file of 100,000 ``[`` raises RecursionError)."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _names(names: list[str], most: int = 4) -> str:
+    """``a, b, c, d, ...``: the first ``most`` names of a refusal."""
+    return ", ".join(names[:most]) + (", ..." if len(names) > most else "")
 
 
 def _reason(exc: BaseException) -> str:
@@ -205,10 +252,10 @@ def check_name(name: str, what: str = "name") -> str:
 def folder_kind(path: Path) -> str | None:
     """The kind of finished result in ``path`` (from its manifest), or None."""
     try:
-        data = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
+        data = _load_json(Path(path) / MANIFEST)
     except (OSError, ValueError):
         try:  # a discovery folder's record is its discovery.json
-            found = json.loads((Path(path) / DISCOVERY_JSON).read_text(encoding="utf-8"))
+            found = _load_json(Path(path) / DISCOVERY_JSON)
         except (OSError, ValueError):
             return None
         return "discovery" if isinstance(found, dict) and "target" in found else None
@@ -253,6 +300,11 @@ def readable_kind(path: Path) -> str:
                           f"{SENSITIVITY}){hint}")
     if not (path / MANIFEST).is_file():
         raise _fail(path, f"incomplete {kind} folder: no {MANIFEST} (did the {kind} finish?)")
+    again = "run it again" if kind == "run" else f"run the {kind} again"
+    said = read_object(path / MANIFEST, again).get("kind", kind)
+    if said != kind:  # a manifest of another kind copied in, or edited by hand
+        raise _fail(path / MANIFEST, f"kind: {_reason(ValueError(repr(said)))} does not match "
+                                     f"the folder's files (those of a {kind}); {again}")
     return kind
 
 
@@ -285,24 +337,64 @@ def _writable_parent(path: Path) -> Path:
     return probe
 
 
-def check_destination(path: Path, kind: str, overwrite: bool = False, option: str = "--out"
-                      ) -> None:
-    """Refuse a destination that cannot take a new ``kind`` result; see the module doc."""
-    path = Path(path)
-    if _protected(path):
-        raise ResultsError(f"{option} {path}: refusing to write a result over this folder "
-                           "(it holds your work); choose a folder of its own")
-    if path.exists() or path.is_symlink():
-        if not path.is_dir():
-            raise ResultsError(f"{option} {path}: exists and is not a folder")
-        entries = list(path.iterdir())
-        held = folder_kind(path)
-        if entries and held != kind and not overwrite:
-            what = f"a {held} result" if held else \
-                f"other files ({', '.join(sorted(p.name for p in entries)[:4])}" + \
-                (", ..." if len(entries) > 4 else "") + ")"
-            raise ResultsError(f"{option} {path}: holds {what}, not a finished {kind} result; "
-                               "choose another folder, or pass --overwrite to replace it")
+def _own_files(path: Path, kind: str) -> set[str]:
+    """What a finished ``kind`` result in ``path`` consists of: its record and the files of
+    that kind its record lists (all of the kind's files when it lists none)."""
+    record = DISCOVERY_JSON if kind == "discovery" else MANIFEST
+    known = OWN_FILES.get(kind, ())
+    try:
+        listed = _load_json(path / record).get("files")
+    except (OSError, ValueError, AttributeError):
+        listed = None
+    files = [f for f in listed if f in known] if isinstance(listed, list) else list(known)
+    return {record, *files}
+
+
+def _page_plots(page: Path) -> set[str] | None:
+    """The plot files a report.html links to (``plots/NAME.png``), or None when the page is
+    not one swsim report wrote (no :data:`GENERATOR` mark; older pages: their footer)."""
+    try:
+        if not page.is_file() or page.is_symlink() or page.stat().st_size > 512 * 2**20:
+            return None
+        text = page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    marked = f'<meta name="generator" content="{GENERATOR}">' in text or \
+        re.search(r"<footer>[^<]*(Generated by swsim report|由 swsim report)", text) is not None
+    if not marked:
+        return None
+    return set(re.findall(rf'href="{PLOTS}/([^"/<>]+\.png)"', text))
+
+
+def _report_parts(folder: Path) -> tuple[list[str], list[str]]:
+    """(swsim's, not swsim's) among ``report.html`` and ``plots/`` in ``folder``: a page swsim
+    report wrote and the plots it links to are swsim's; anything else in ``plots/`` (or all of
+    it, without such a page) is not. Names as the user sees them (``plots/notes.png``)."""
+    page, plots = folder / REPORT, folder / PLOTS
+    ours: list[str] = []
+    theirs: list[str] = []
+    shown: set[str] = set()
+    if page.exists() or page.is_symlink():
+        linked = _page_plots(page)
+        if linked is None:
+            theirs.append(REPORT)
+        else:
+            ours.append(REPORT)
+            shown = linked
+    if plots.is_symlink() or (plots.exists() and not plots.is_dir()):
+        theirs.append(PLOTS)
+    elif plots.is_dir():
+        leftover = re.compile(r"^\..*\.tmp$")  # TMP_GLOB: what a killed write leaves
+        other = sorted(f"{PLOTS}/{p.name}" for p in plots.iterdir()
+                       if not (p.is_file() and (p.name in shown or leftover.match(p.name))))
+        theirs += other
+        if not other:
+            ours.append(f"{PLOTS}/")
+    return ours, theirs
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """Refuse a destination this process cannot create, write in or swap."""
     parent = _writable_parent(path)
     if not parent.is_dir():
         raise ResultsError(f"{option} {path}: {parent} is not a folder")
@@ -311,6 +403,85 @@ def check_destination(path: Path, kind: str, overwrite: bool = False, option: st
     if path.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
         raise ResultsError(f"{option} {path}: cannot replace it, {path.parent} is not "
                            "writable (permission denied)")
+
+
+def check_destination(path: Path, kind: str, overwrite: bool = False, option: str = "--out",
+                      drop_report: bool = False) -> None:
+    """Refuse a destination that cannot take a new ``kind`` result; see the module doc.
+
+    ``drop_report``: a report swsim built from the earlier result there goes with it
+    (for the web page's own folders only; the commands refuse it without --overwrite)."""
+    path = Path(path)
+    if _protected(path):
+        raise ResultsError(f"{option} {path}: refusing to write a result over this folder "
+                           "(it holds your work); choose a folder of its own")
+    if path.exists() or path.is_symlink():
+        if not path.is_dir():
+            raise ResultsError(f"{option} {path}: exists and is not a folder")
+        entries = sorted(p.name for p in path.iterdir())
+        held = folder_kind(path)
+        if entries and held != kind and not overwrite:
+            what = f"a {held} result" if held else f"other files ({_names(entries)})"
+            raise ResultsError(f"{option} {path}: holds {what}, not a finished {kind} result; "
+                               "choose another folder, or pass --overwrite to replace it")
+        if entries and held == kind and not overwrite:
+            _check_only_own(path, kind, entries, option, drop_report)
+    _check_writable(path, option)
+
+
+def _check_only_own(path: Path, kind: str, entries: list[str], option: str,
+                    drop_report: bool) -> None:
+    """A folder holding a finished ``kind`` result may be replaced by a new one only when it
+    holds nothing else: no file of the user's, no report of the result it holds."""
+    own = _own_files(path, kind)
+    ours, theirs = _report_parts(path) if {REPORT, PLOTS} & set(entries) else ([], [])
+    foreign = [n for n in entries if n not in own and n not in (REPORT, PLOTS)] + theirs
+    if foreign:
+        raise ResultsError(f"{option} {path}: holds files that are not part of the {kind} "
+                           f"there ({_names(sorted(foreign))}), which replacing it would "
+                           "delete; move them away, choose another folder, or pass --overwrite "
+                           "to replace the folder and all it holds")
+    if ours and not drop_report:
+        raise ResultsError(f"{option} {path}: holds a report of the {kind} there "
+                           f"({_names(ours)}): a new {kind} would delete it or leave it "
+                           f"describing data that is gone; pass --overwrite to replace both "
+                           "(then swsim report again), or choose another folder")
+
+
+def check_report_destination(out: Path, results: Path, overwrite: bool = False,
+                             option: str = "--out") -> None:
+    """Refuse an ``out`` that cannot take the report of ``results`` (report.html and
+    plots/); see the module doc, point 3. ``results`` is a readable results folder."""
+    out = Path(out)
+    same = out.is_dir() and out.resolve() == Path(results).resolve()
+    if not same and _protected(out):
+        raise ResultsError(f"{option} {out}: refusing to write a report into this folder "
+                           "(it holds your work); choose a folder of its own")
+    if out.exists() or out.is_symlink():
+        if not out.is_dir():
+            raise ResultsError(f"{option} {out}: exists and is not a folder")
+        plots = out / PLOTS
+        if plots.is_symlink() or (plots.exists() and not plots.is_dir()):
+            raise ResultsError(f"{option} {plots}: exists and is not a folder; move it away")
+        held = None if same else folder_kind(out)
+        if held is not None and not overwrite:
+            raise ResultsError(f"{option} {out}: holds a {held} result of its own, and a "
+                               f"report of {results} there would pass for its report; choose "
+                               "another folder, or pass --overwrite")
+        if not overwrite:
+            _, theirs = _report_parts(out)
+            if not same and held is None:
+                theirs += [p.name for p in out.iterdir() if p.name not in (REPORT, PLOTS)]
+            if theirs:
+                raise ResultsError(f"{option} {out}: holds files swsim report did not write "
+                                   f"({_names(sorted(theirs))}); choose another folder, or "
+                                   f"pass --overwrite to replace {REPORT} and {PLOTS}/ there "
+                                   "(other files are kept)")
+    probe = out if out.is_dir() else _writable_parent(out)
+    if not probe.is_dir():
+        raise ResultsError(f"{option} {out}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ResultsError(f"{option} {out}: cannot write in {probe} (permission denied)")
 
 
 def _renameat2() -> Callable[[str, str], bool] | None:
@@ -380,7 +551,7 @@ def read_object(path: Path, remedy: str) -> dict:
     """A JSON file that must hold an object; a :class:`ResultsError` naming it and
     ``remedy`` otherwise."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = _load_json(path)
     except FileNotFoundError:
         raise _fail(path, f"missing; {remedy}") from None
     except (OSError, ValueError) as exc:

@@ -55,6 +55,10 @@ def test_tutorial_commands_run_end_to_end(tutorial):
     out, err = outputs["run"]
     assert "progress: demo_city replicates: 3/3 runs (100%)" in err
     assert "median of 3 replicates" in out
+    # ... and ends with where the results are and what to run next, as the tutorial shows
+    last = out.splitlines()[-1]
+    assert last == "results in results/demo_city/; next: swsim report results/demo_city"
+    assert f"\n{last}\n" in TUTORIAL.read_text(encoding="utf-8")
     # report: Chinese, carrying a subset of the bundled font
     page = (folder / "results" / "demo_city" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page and "data:font/woff;base64," in page

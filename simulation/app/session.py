@@ -180,7 +180,7 @@ def _one(text: str, scenario: Scenario, seed: int, replicates: int, done: int, t
     outcome = worker().run(scenario, seed, replicates, progress,
                            cancelled=lambda: not run_job.is_current())
     out = results_dir() / "app" / f"{scenario.name}.seed{seed}.x{replicates}"
-    check_destination(out, "run", overwrite=False)
+    check_destination(out, "run", overwrite=False, drop_report=True)  # the page's own report goes
     outcome.result.write(out)
     return PageRun(label, load_run(out), outcome.districts, text)
 

@@ -1,6 +1,9 @@
 """Build a report: read the folders, draw the figures, write ``plots/*.png`` and ``report.html``.
 
 Everything is read and drawn before the first file is written, so bad input writes nothing.
+Where the report may go is :func:`~simulation.results.check_report_destination`'s rule (the
+module doc of :mod:`simulation.results`, point 3): ``plots/`` is swapped in whole, then
+``report.html`` is written, and nothing else in the folder is touched.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from typing import TextIO
 
 from ..params import ScenarioError
 from ..progress import Progress
-from ..results import PLOTS, REPORT, ResultsError, check_destination, readable_kind, write_atomic
+from ..results import (
+    PLOTS,
+    REPORT,
+    ResultsError,
+    check_report_destination,
+    readable_kind,
+    write_atomic,
+    write_folder,
+)
 from .data import RunFolder, SweepFolder, load_folder, load_run
 from .figures import Plot, compare_figures, run_figures, sweep_figures
 from .fonts import cjk_font, plot_rc
@@ -29,14 +40,32 @@ def _compare_run(path: Path) -> RunFolder:
     return load_run(path)
 
 
-def check_out(out: Path) -> None:
-    """Refuse an ``out`` that cannot take report.html and plots/ (a file, an unwritable place).
+def _check_compare(results: Path, compare: Sequence[Path]) -> None:
+    """Refuse a folder given twice (as RESULTS_DIR and in --compare, or twice in --compare):
+    a comparison of a run with itself."""
+    seen = {results.resolve(): "RESULTS_DIR"}
+    for path in compare:
+        key = Path(path).resolve()
+        if key in seen:
+            raise ResultsError(f"--compare {path}: the same folder as {seen[key]}; compare "
+                               "other runs' folders")
+        seen[key] = "another --compare folder"
 
-    A report goes into a results folder (the normal case) or a folder of its own: the check
-    is :func:`~simulation.results.check_destination` on the plots/ folder it writes (on ``out``
-    itself while that is not a folder), so what the folder holds is not refused.
-    """
-    check_destination(out / PLOTS if out.is_dir() else out, "report", overwrite=True)
+
+def _write(out: Path, rendered: Sequence[Rendered], page: str) -> Path:
+    """plots/ (built beside and swapped in whole, so no earlier plot stays), then report.html
+    (last: its presence marks a complete report)."""
+
+    def fill(folder: Path) -> None:
+        for name, png, _ in rendered:
+            write_atomic(folder / f"{name}.png", png)
+
+    try:
+        write_folder(out / PLOTS, fill)
+        write_atomic(out / REPORT, page)
+    except OSError as exc:
+        raise ResultsError.at(out, f"cannot write the report: {exc.strerror or exc}") from None
+    return out / REPORT
 
 
 def compare_labels(runs: Sequence[RunFolder]) -> list[str]:
@@ -85,24 +114,21 @@ def _calibration_report(results: Path, out: Path, lang: str, stderr: TextIO) -> 
     plot_lang, family = _plot_language(lang, stderr)
     with matplotlib.rc_context(plot_rc(family)):
         rendered = [_png(p) for p in calibration_figures(cal, plot_lang)]
-    page = calibration_page(cal, rendered, out, lang)
-    try:
-        for name, png, _ in rendered:
-            write_atomic(out / PLOTS / f"{name}.png", png)
-        write_atomic(out / REPORT, page)
-    except OSError as exc:
-        raise ResultsError.at(out, f"cannot write the report: {exc.strerror or exc}") from None
-    return out / REPORT
+    return _write(out, rendered, calibration_page(cal, rendered, out, lang))
 
 
 def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", out: Path | None = None,
-                 stderr: TextIO | None = None, progress: Progress | None = None) -> Path:
+                 stderr: TextIO | None = None, progress: Progress | None = None,
+                 overwrite: bool = False) -> Path:
     """Write ``report.html`` and ``plots/*.png`` for a run or sweep folder; returns the page's path.
 
-    A folder that is not a run or sweep folder, a damaged file in it, and an ``out`` that
-    cannot take the report raise :class:`~simulation.results.ResultsError` (naming the folder
-    or file), a bad ``lang`` or saved scenario :class:`ScenarioError`, all before anything is
-    written. ``progress(done, total)`` hears of the plots drawn (:mod:`simulation.progress`).
+    A folder that is not a run or sweep folder, a damaged file in it, a folder given twice,
+    and an ``out`` that cannot take the report raise
+    :class:`~simulation.results.ResultsError` (naming the folder or file), a bad ``lang`` or
+    saved scenario :class:`ScenarioError`, all before anything is written. ``overwrite``
+    replaces a ``report.html`` and ``plots/`` in ``out`` that swsim report did not write
+    (other files are kept). ``progress(done, total)`` hears of the plots drawn
+    (:mod:`simulation.progress`).
     """
     import matplotlib
 
@@ -110,8 +136,10 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
         raise ScenarioError("--lang", f"expected one of {', '.join(LANGS)}, got {lang!r}")
     results = Path(results)
     out = Path(out) if out is not None else results
-    check_out(out)
-    if readable_kind(results) == "calibration":
+    kind = readable_kind(results)
+    check_report_destination(out, results, overwrite)
+    _check_compare(results, compare)
+    if kind == "calibration":
         if compare:
             raise ResultsError.at(results, "--compare needs a run folder; this is a "
                                   "calibration folder")
@@ -134,10 +162,4 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
             progress(len(plots), len(plots))
     page = (sweep_page(folder, rendered, out, lang) if isinstance(folder, SweepFolder)
             else run_page(folder, compared, rendered, out, lang))
-    try:
-        for name, png, _ in rendered:
-            write_atomic(out / PLOTS / f"{name}.png", png)
-        write_atomic(out / REPORT, page)  # last: its presence marks a complete report
-    except OSError as exc:
-        raise ResultsError.at(out, f"cannot write the report: {exc.strerror or exc}") from None
-    return out / REPORT
+    return _write(out, rendered, page)

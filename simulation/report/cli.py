@@ -23,7 +23,11 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--compare", type=Path, nargs="+", action="extend", default=[], metavar="OTHER_DIR",
                    help="run folders of other scenarios to overlay on the key metrics")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language (default en)")
-    p.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR)")
+    p.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR); a new or empty "
+                   "folder, RESULTS_DIR, or one holding only an earlier swsim report")
+    p.add_argument("--overwrite", action="store_true", help="replace a report.html and plots/ "
+                   "there that swsim report did not write, or write into a folder holding other "
+                   "files (they are kept)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -37,7 +41,8 @@ def main(args: argparse.Namespace) -> int:
 
     show = ConsoleProgress("report", unit="plots", after=3.0)  # silent when it is quick
     try:
-        page = build_report(args.results, args.compare, args.lang, args.out, progress=show)
+        page = build_report(args.results, args.compare, args.lang, args.out, progress=show,
+                            overwrite=args.overwrite)
     finally:
         show.close()
     print(f"wrote {page} and {page.parent / PLOTS}/")

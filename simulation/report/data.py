@@ -99,10 +99,12 @@ def _timeseries(file: Path, manifest: dict[str, Any], scenario: Scenario) -> pd.
             and not pd.api.types.is_numeric_dtype(ts[c])]
     if text:
         raise _fail(file, f"damaged: column {text[0]} holds text where numbers belong; {RERUN}")
-    try:
-        ts["date"] = pd.to_datetime(ts["date"].astype(str), format="%Y-%m")
-    except ValueError as exc:
-        raise _fail(file, f"dates must be YYYY-MM: {exc}") from None
+    dates = pd.to_datetime(ts["date"].astype(str), format="%Y-%m", errors="coerce")
+    if dates.isna().any():  # the first bad one, by line (the header is line 1)
+        row = int(dates.isna().to_numpy().argmax())
+        shown = " ".join(str(ts["date"].iloc[row]).split())[:40]
+        raise _fail(f"{file}:{row + 2}", f"date: {shown!r} is not a month (YYYY-MM); {RERUN}")
+    ts["date"] = dates
     months, replicates = manifest.get("months"), manifest.get("replicates")
     months = months if isinstance(months, int) else scenario.months
     steps = ts.groupby("replicate")["step"].agg(["min", "max", "count"])

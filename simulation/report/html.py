@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
+from ..results import GENERATOR
 from .fonts import EMBEDDED_FAMILY, font_face
 
 __all__ = ["document", "esc", "figure", "header", "paragraph", "section", "table"]
@@ -99,6 +100,7 @@ def document(lang: str, title: str, head: str, toc_label: str, sections: Sequenc
     main = (f"<main>{head}<nav><strong>{esc(toc_label)}</strong><ol>{toc}</ol></nav>{body}"
             f"<footer>{esc(footer)}</footer></main>")
     return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+            f'<meta name="generator" content="{GENERATOR}">'  # how a re-report knows its page
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{_css(title + main)}</style></head>"
             f"<body>{main}</body></html>\n")

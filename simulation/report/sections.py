@@ -290,7 +290,7 @@ def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, s
     folder = sweep.path / DISCOVERY
     try:
         info = json.loads((folder / DISCOVERY_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deeply
         return None
     box = info.get("chosen_box")
     counts = {"target": info.get("target", "—"), "k": info.get("points_meeting_target", "—"),
