@@ -436,8 +436,16 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
 
 def format_validation_error(exc: ValidationError, smap: SourceMap, top: type[BaseModel]
                             ) -> ScenarioError:
-    """The first pydantic error as a ScenarioError with file, line and path."""
-    err = exc.errors(include_url=False)[0]
+    """The first pydantic error as a ScenarioError with file, line and path (a required key
+    reported missing beside an unknown key spelled like it: the unknown key, its cause)."""
+    errors = exc.errors(include_url=False)
+    err = errors[0]
+    if err["type"] == "missing":
+        for other in errors:
+            if other["type"] == "extra_forbidden" and other["loc"][:-1] == err["loc"][:-1] and \
+                    difflib.get_close_matches(str(other["loc"][-1]), [str(err["loc"][-1])], n=1):
+                err = other
+                break
     loc = tuple(err["loc"])
     path = ".".join(str(p) for p in loc)
     msg = err["msg"].removeprefix("Value error, ")
