@@ -156,7 +156,8 @@ def test_uploads_go_through_the_loader():
 
     session.upload("bad.yaml", b"extends: small_city\nvolunteers:\n  active_share: 1.5\n")
     assert session.state.upload_error.value == ("error: bad.yaml:3: volunteers.active_share: Input "
-                                                "should be less than or equal to 1 (got 1.5)")
+                                                "should be less than or equal to 1 (got 1.5); "
+                                                "shares are fractions: 50% is 0.5")
     assert session.state.parent.value.shipped  # refused: the page keeps what it had
     session.upload("code.yaml", b"!!python/object/apply:os.system ['echo hi']\n")
     assert session.state.upload_error.value.startswith("error: code.yaml:1: invalid YAML")

@@ -140,7 +140,7 @@ BAD = [
     ({"targets": [{"metric": "no_such_metric", "date": "2023-12", "value": 1}]}, "unknown metric"),
     ({"targets": [{"metric": "social_workers_total", "date": "2023", "value": 1}]}, "only flow"),
     ({"targets": [{"metric": "exam_registrations", "date": "2030", "value": 1}]}, "not wholly"),
-    ({"targets": [{"metric": "social_workers_total", "date": "2023-13", "value": 1}]}, "pattern"),
+    ({"targets": [{"metric": "social_workers_total", "date": "2023-13", "value": 1}]}, "use YYYY-MM"),
     ({"targets": [{"metric": "exam_registrations", "date": "2023", "value": 0}]}, "non-zero"),
     ({"holdout_from": "2022-01"}, "no observation with a positive weight"),
     ({"method": "cmaes"}, "Input should be"),

@@ -104,7 +104,7 @@ BAD_FILES = {
                       "volunteers.active_share"),
     "duplicate": ("name: x\nmonths: 12\nmonths: 24\n", "duplicate key", None),
     "missing_parent": ("extends: nowhere.yaml\nname: x\n", "not found", "extends"),
-    "bad_date": ("name: x\nstart: 2022-13\n", "pattern", "start"),
+    "bad_date": ("name: x\nstart: 2022-13\n", "use YYYY-MM", "start"),
     "inconsistent": ("name: x\nworkforce:\n  national_certified: 50000\n", "must not exceed",
                      "workforce"),
 }

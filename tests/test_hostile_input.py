@@ -30,6 +30,11 @@ MAPPING_BOMB = "\n".join(
        f"f: *k{n-1}, g: *k{n-1}, h: *k{n-1}, i: *k{n-1}}}" for n in range(1, 9)]
     + ["unknown_key: *k8"]) + "\n"
 
+#: 14 bytes that grew memory without bound (issue 21): the graph check never marked a node
+#: as being visited, so an alias inside its own anchor was measured again and again
+RECURSIVE = ("name: &a [*a]\n", "a: &a {b: &b {c: *a}}\n",
+             "name: x\nlist: [1, &c [2, {k: [*c]}]]\n")
+
 HOSTILE = {
     "alias bomb": (ALIAS_BOMB, "expands to more than"),
     "mapping bomb": (MAPPING_BOMB, "expands to more than"),
@@ -40,7 +45,11 @@ HOSTILE = {
     "complex key": ("? [a, b]\n: 1\n", "keys must be plain names"),
     "boolean months": ("months: true\n", "months: expected a whole number, got the boolean true"),
     "boolean share": ("volunteers:\n  active_share: false\n", "got the boolean false"),
-    "year 0000": ("start: 0000-01\n", "start: String should match pattern"),
+    "year 0000": ("start: 0000-01\n", "start: use YYYY-MM, a month from 1900-01 to 2199-12"),
+    # issue 21: an alias inside its own anchor is a value that contains itself
+    "recursive alias": (RECURSIVE[0], "alias refers to its own anchor"),
+    "recursive mapping alias": (RECURSIVE[1], "alias refers to its own anchor"),
+    "recursive nested alias": (RECURSIVE[2], "alias refers to its own anchor"),
     "huge file": ("description: '" + "x" * 1_100_000 + "'\n", "larger than"),
 }
 
@@ -73,6 +82,43 @@ def test_bombs_bounded_in_time_and_memory(tmp_path):
     assert res.stderr.count("\n") == 2 and "Traceback" not in res.stderr
 
 
+def test_recursive_aliases_bounded_everywhere(tmp_path):
+    """Issue 21: an alias inside its own anchor (14 bytes) took all memory. Every command that
+    reads YAML, --set and the web page's upload (load_text, what session.upload calls) refuse
+    each form with one line, exit 2, in a process limited to 1 GiB, in seconds."""
+    calls = []
+    for i, text in enumerate(RECURSIVE):
+        f = tmp_path / f"r{i}.yaml"
+        f.write_text(text, encoding="utf-8")
+        calls += [["validate", f], ["run", f, "--out", tmp_path / "out"], ["explain", f],
+                  ["sweep", f, "--check"], ["calibrate", f, "--check"]]
+    calls += [["validate", "small_city", "--set", "description=&a [*a]"],
+              ["run", "small_city", "--set", "territory=&a {b: *a}", "--out", tmp_path / "out"]]
+    code = textwrap.dedent(f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from simulation.cli import main
+        from simulation.app.levers import load_text
+        from simulation.params import ScenarioError
+        for args in {[[str(a) for a in c] for c in calls]!r}:
+            assert main(args) == 2, args
+        for text in {list(RECURSIVE)!r}:
+            try:
+                load_text(text, "upload.yaml")
+            except ScenarioError as exc:
+                print("error:", exc, file=sys.stderr)
+            else:
+                raise AssertionError(text)
+        """)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    lines = res.stderr.splitlines()
+    assert len(lines) == len(calls) + len(RECURSIVE) and "Traceback" not in res.stderr, lines
+    assert all(line.startswith("error: ") and "alias refers to its own anchor" in line
+               for line in lines), lines
+    assert not (tmp_path / "out").exists()
+
+
 def test_long_values_are_quoted_as_excerpts(tmp_path, cli):
     path = tmp_path / "long.yaml"
     path.write_text("name: '" + "x/" * 5000 + "'\n", encoding="utf-8")
@@ -100,7 +146,8 @@ def test_nesting_at_the_limit_is_still_read(tmp_path):
     ("months=true", "expected a whole number, got the boolean true"),
     ("name=..", "cannot be a folder name"),
     ("name=a/b", "cannot be a folder name"),
-    ("start=0000-01", "start: String should match pattern"),
+    ("start=0000-01", "start: use YYYY-MM"),
+    ("description=&a [*a]", "alias refers to its own anchor"),
     ("description=\x00", "control character"),
     ("workforce={? [a, b]: 1}", "keys must be plain names"),
 ])

@@ -100,6 +100,25 @@ def test_a_series_is_a_value_not_a_section(tmp_path):
     assert load_scenario(child).workforce.exam.registrations_series == {2024: 7}
 
 
+def test_a_dotted_year_sets_one_entry_of_the_series():
+    """Issue 21: ``--set workforce.exam.registrations_series.2026=100`` dropped the 2025
+    surge (the whole series was replaced); a dotted key sets that one year, as a dotted
+    key sets one field of a section. A mapping still replaces the series whole."""
+    key = "workforce.exam.registrations_series"
+    assert load_scenario("registration_surge_2025").workforce.exam.registrations_series == \
+        {2025: 16_300}
+    merged = load_scenario("registration_surge_2025", [f"{key}.2026=100"])
+    assert merged.workforce.exam.registrations_series == {2025: 16_300, 2026: 100}
+    again = load_scenario("registration_surge_2025", [f"{key}.2025=100"])
+    assert again.workforce.exam.registrations_series == {2025: 100}  # that year, not a second
+    fresh = load_scenario("small_city", [f"{key}.2026=100"])
+    assert fresh.workforce.exam.registrations_series == {2026: 100}
+    whole = load_scenario("registration_surge_2025", [f"{key}={{2026: 100}}"])
+    assert whole.workforce.exam.registrations_series == {2026: 100}
+    with pytest.raises(ScenarioError, match="'targets' is a list, not a section"):
+        load_scenario("small_city", ["targets.0.threshold=0.5"])
+
+
 @pytest.mark.parametrize("path,value", [
     ("funding.sources.purchase.growth", 0.1),
     ("funding.sources.lottery.amount", 1e6),

@@ -67,7 +67,7 @@ def test_child_that_writes_targets_replaces_the_list(tmp_path):
 
 @pytest.mark.parametrize("bad, where, words", [
     ({**TARGET, "metric": "station_coverag"}, "targets.0.metric", "unknown metric"),
-    ({**TARGET, "date": "2023-13"}, "targets.0.date", "pattern"),
+    ({**TARGET, "date": "2023-13"}, "targets.0.date", "use YYYY-MM"),
     ({**TARGET, "operator": "=="}, "targets.0.operator", ">="),
     ({**TARGET, "threshold": True}, "targets.0.threshold", "boolean"),
     ({**TARGET, "colour": "red"}, "targets.0.colour", "unknown key"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
 from pathlib import Path
 
 from ..cliutil import UsageError
 
-__all__ = ["add_parser", "command", "main"]
+__all__ = ["add_parser", "command", "exposure_warning", "main"]
 
 #: the Solara app: the page module (its ``Page`` component)
 APP = "simulation.app.page"
@@ -35,6 +36,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "DIR/app/<scenario>.seed<S>.x<N>/)")
 
 
+def exposure_warning(host: str, port: int) -> str | None:
+    """The warning ``swsim app`` prints when ``host`` lets other machines in (anything but a
+    loopback address or ``localhost``): the page has no login. None for this machine only."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name: it may resolve to any address
+    return (f"warning: swsim app: --host {host} lets other machines open the page, which has no "
+            f"login: anyone who can reach port {port} can run the model, upload scenarios and "
+            "download results")
+
+
 def command(host: str, port: int) -> list[str]:
     """The server's command line: Solara in production mode (assets served locally by
     solara-assets), no browser opened, no version check or telemetry (offline)."""
@@ -51,6 +68,9 @@ def main(args: argparse.Namespace) -> int:
            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
            # a closed tab's session (and its worker process) ends after 15 minutes, not 24 h
            "SOLARA_KERNEL_CULL_TIMEOUT": os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT", "15m")}
+    warning = exposure_warning(args.host, args.port)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"swsim app: serving on http://{args.host}:{args.port}/ (results in {results}; "
           "Ctrl-C stops)", flush=True)
     # the server replaces this process: a signal to it (Ctrl-C, kill) reaches the server

@@ -149,14 +149,16 @@ def load_text(text: str, label: str) -> Scenario:
     """Validate YAML ``text`` exactly as ``swsim run`` reads a file; errors name ``label``.
 
     The text is written to a private temporary file so that ``extends: NAME`` finds the
-    shipped scenarios the same way; nothing in it is executed (the loader's safe YAML).
+    shipped scenarios the same way; nothing in it is executed (the loader's safe YAML). It may
+    extend a shipped scenario only: an uploaded file must not read other files on the server
+    (nor learn from an error whether they exist or what they hold).
     """
     name = Path(label).name or "scenario.yaml"
     with tempfile.TemporaryDirectory(prefix="swsim-app-") as tmp:
         path = Path(tmp) / (name if name.endswith((".yaml", ".yml")) else name + ".yaml")
         path.write_text(text, encoding="utf-8")
         try:
-            return load_scenario(path)
+            return load_scenario(path, shipped_parent=True)
         except ScenarioError as exc:
             raise ScenarioError(exc.file.replace(str(path), label), exc.message, exc.path,
                                 exc.line) from None

@@ -21,18 +21,17 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from ..params import Scenario, ScenarioError, load_scenario
 from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
-from ..params.schema import PolicyTarget
+from ..params.schema import FileModel, PolicyTarget, YearMonth, YearOrMonth
 from ..provenance import fingerprint
 from .objective import Target
 
 __all__ = ["Calibration", "CalibrationPlan", "Observation", "load_calibration"]
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-DATE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"  # tells a month from a year (both checked by the schema's types)
 CSV_COLUMNS = ("metric", "date", "value", "weight")
 
 
@@ -41,13 +40,14 @@ def _text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-class Observation(BaseModel):
+class Observation(FileModel):
     """One observed figure: a metric in a month (``YYYY-MM``) or a flow's yearly total (``YYYY``)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     metric: str = Field(min_length=1, description="metric name (see simulation/outcomes.py)")
-    date: str = Field(pattern=DATE, description="YYYY-MM (that month) or YYYY (yearly total of a flow)")
+    date: YearOrMonth = Field(description="YYYY-MM (that month) or YYYY (yearly total of a "
+                              "flow), from 1900-01 to 2199-12")
     value: float = Field(description="observed value, in the metric's unit (per year for YYYY)")
     weight: float = Field(1.0, ge=0, description="weight in the objective (0: reported only)")
     note: str = Field("", description="where the figure comes from")
@@ -55,7 +55,7 @@ class Observation(BaseModel):
     _date_text = field_validator("date", mode="before")(_text)
 
 
-class Calibration(BaseModel):
+class Calibration(FileModel):
     """One calibration, as written in ``calibration/*.yaml``."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -72,7 +72,7 @@ class Calibration(BaseModel):
     targets: list[Observation] = Field(default_factory=list, description="observations")
     targets_csv: str | None = Field(None, min_length=1, description="CSV of observations "
                                     "(columns metric,date,value[,weight]), relative to this file")
-    holdout_from: str | None = Field(None, pattern=MONTH, description="YYYY-MM: observations "
+    holdout_from: YearMonth | None = Field(None, description="YYYY-MM: observations "
                                      "from this month on are held out for the back-test")
     replicates: int = Field(2, ge=1, le=1000, description="runs per trial (the mean is fitted)")
     trials: int = Field(40, ge=1, le=100_000, description="parameter sets tried")
@@ -162,7 +162,8 @@ def _read_csv(cal: Calibration, file: Path, check: FileCheck) -> list[tuple[tupl
             out.append(((str(path), i), Observation.model_validate(data)))
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            raise ScenarioError(str(path), err["msg"], ".".join(map(str, err["loc"])), i) from None
+            raise ScenarioError(str(path), err["msg"].removeprefix("Value error, "),
+                                ".".join(map(str, err["loc"])), i) from None
     return out
 
 

@@ -24,10 +24,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..params import Scenario, ScenarioError, load_scenario
 from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
+from ..params.schema import FileModel
 from ..provenance import fingerprint
 from .levers import check_ranges
 
@@ -49,7 +50,7 @@ MAX_RUNS = 10_000_000  # runs a sweep may have (points x replicates)
 MAX_DESIGN_BYTES = 2**30  # sample matrix (points x parameters x 8 bytes) a sweep may build
 
 
-class Experiment(BaseModel):
+class Experiment(FileModel):
     """One sensitivity experiment, as written in ``experiments/*.yaml``."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)

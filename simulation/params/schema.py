@@ -8,11 +8,16 @@ all read this one declaration.
 
 from __future__ import annotations
 
+import datetime
+import re
+import types
+import typing
 from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -29,6 +34,7 @@ __all__ = [
     "SERVICE_TYPES",
     "COST_ITEMS",
     "EARMARKS",
+    "FileModel",
     "SOURCES",
     "TARGET_OPERATORS",
     "Duties",
@@ -55,13 +61,39 @@ __all__ = [
     "Workforce",
     "YearMonth",
     "MAX_WORKFORCE_SHARE",
+    "YearOrMonth",
     "describe_parameters",
     "summarize_items",
     "param",
 ]
 
-#: a calendar month, years 1900-2199 (year 0000 would pass a bare pattern and crash the run)
-YearMonth = Annotated[str, StringConstraints(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")]
+_YEAR = r"(19|2[01])\d{2}"
+_MONTH = rf"{_YEAR}-(0[1-9]|1[0-2])"
+MONTH_RANGE = "1900-01 to 2199-12"
+
+
+def _calendar(pattern: str, what: str) -> Any:
+    """A check that text is ``what`` (one message for every date field of every file)."""
+    compiled = re.compile(rf"^{pattern}$")
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and compiled.match(value):
+            return value
+        if isinstance(value, datetime.date):  # YAML reads 2022-01-01 as a date
+            raise ValueError(f"{what}; a day is not part of it")
+        raise ValueError(what)
+
+    return BeforeValidator(check)
+
+
+#: a calendar month, years 1900-2199 (year 0000 would pass a bare pattern and crash the run);
+#: every date field of scenarios, experiments and calibrations uses it
+YearMonth = Annotated[str, StringConstraints(pattern=rf"^{_MONTH}$"),
+                      _calendar(_MONTH, f"use YYYY-MM, a month from {MONTH_RANGE}")]
+#: a month (YYYY-MM) or a whole year (YYYY), in the same range (calibration observations)
+YearOrMonth = Annotated[str, StringConstraints(pattern=rf"^{_YEAR}(-(0[1-9]|1[0-2]))?$"),
+                        _calendar(rf"{_YEAR}(-(0[1-9]|1[0-2]))?",
+                                  f"use YYYY-MM (a month) or YYYY (a year), from {MONTH_RANGE}")]
 
 #: resident need groups (domain.md section 3, item 5)
 GROUPS = ("assistance", "elderly", "disabled", "children", "others")
@@ -113,7 +145,75 @@ def _declared_default(cls: type[BaseModel], name: str) -> dict[str, Any]:
     return value.model_dump() if isinstance(value, BaseModel) else {}
 
 
-class Section(BaseModel):
+def _accepts_bool(annotation: Any) -> bool:
+    if annotation is bool or annotation is Any:
+        return True
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Literal:
+        return any(isinstance(a, bool) for a in args)
+    if origin is Annotated:
+        return _accepts_bool(args[0])
+    if origin is typing.Union or isinstance(annotation, types.UnionType):
+        return any(_accepts_bool(a) for a in args)
+    return False
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The alternatives of a union (``int | None``), Annotated stripped; else [annotation]."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _members(args[0])
+    if origin is typing.Union or isinstance(annotation, types.UnionType):
+        return [m for a in args for m in _members(a)]
+    return [annotation]
+
+
+def _boolean_in(annotation: Any, value: Any, at: str = "") -> str | None:
+    """Where ``value`` holds a boolean that ``annotation`` takes as a number (pydantic reads
+    true as 1), with what was expected; None if nowhere. Looks inside mappings, lists and
+    tuples (a series ``{2022: true}``); sections check their own fields."""
+    if not isinstance(value, (bool, dict, list, tuple)):
+        return None
+    if isinstance(value, bool):
+        if _accepts_bool(annotation):
+            return None
+        kinds = [m for m in _members(annotation) if m is not type(None)]
+        return (f"expected {_kind(kinds[0]) if len(kinds) == 1 else 'a value'}, got the boolean "
+                f"{str(value).lower()}" + (f" (at {at})" if at else ""))
+    for member in _members(annotation):
+        origin, args = typing.get_origin(member), typing.get_args(member)
+        if isinstance(value, dict) and origin is dict and len(args) == 2:
+            for key, item in value.items():
+                where = f"{at}.{key}" if at else str(key)
+                found = _boolean_in(args[0], key, where) or _boolean_in(args[1], item, where)
+                if found:
+                    return found
+        elif isinstance(value, (list, tuple)) and origin in (list, tuple) and args:
+            for i, item in enumerate(value):
+                item_type = args[0] if origin is list or (len(args) == 2 and args[1] is ...) \
+                    else args[min(i, len(args) - 1)]
+                found = _boolean_in(item_type, item, f"{at}.{i}" if at else f"item {i}")
+                if found:
+                    return found
+    return None
+
+
+class FileModel(BaseModel):
+    """Base of every model read from a file (scenario sections, experiments, calibrations):
+    a boolean given for a number is refused, also inside a series or list (pydantic would
+    read true as 1)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is not None:
+            found = _boolean_in(cls.model_fields[info.field_name].annotation, value)
+            if found:
+                raise ValueError(found)
+        return value
+
+
+class Section(FileModel):
     """Base of every scenario section: unknown keys, NaN/inf and booleans given for
     numbers are refused, and a sub-section written partly keeps every field it does
     not mention from that sub-section's one declared default (never from another)."""
@@ -132,17 +232,10 @@ class Section(BaseModel):
                 out[name] = {**_declared_default(cls, name), **value}
         return out
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _booleans_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name is not None and \
-                cls.model_fields[info.field_name].annotation is not bool:
-            raise ValueError(f"expected {_kind(cls.model_fields[info.field_name].annotation)}, "
-                             f"got the boolean {str(value).lower()}")
-        return value
-
 
 def _kind(annotation: Any) -> str:
+    if typing.get_origin(annotation) is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(annotation))
     text = getattr(annotation, "__name__", None) or str(annotation)
     return {"int": "a whole number", "float": "a number", "str": "text"}.get(text, f"a {text}")
 
