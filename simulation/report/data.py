@@ -115,7 +115,9 @@ def _timeseries(file: Path, manifest: dict[str, Any], scenario: Scenario) -> pd.
         raise _fail(file, f"damaged: replicate {rep} has steps {short.loc[rep, 'min']}-"
                           f"{short.loc[rep, 'max']} ({short.loc[rep, 'count']} rows), not 0-{months}; "
                           f"{RERUN}")
-    return ts.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)
+    # read_csv gives one block per column: consolidated once here, so that adding a column
+    # later (the report's derived series) does not make pandas warn of a fragmented frame
+    return ts.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True).copy()
 
 
 def load_run(path: Path) -> RunFolder:

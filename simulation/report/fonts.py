@@ -83,12 +83,12 @@ def font_face(text: str) -> str | None:
     options.flavor = "woff"  # zlib-compressed; woff2 would need brotli
     options.layout_features = ["*"]
     options.notdef_outline = True
-    font = subset.load_font(str(path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text) - set("\n\r\t"))))
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    with subset.load_font(str(path), options) as font:  # closes the file it reads lazily
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(set(text) - set("\n\r\t"))))
+        subsetter.subset(font)
+        subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; font-style: normal; '
             f'font-weight: 400 700; src: url(data:font/woff;base64,{data}) format("woff"); }}')
