@@ -162,8 +162,8 @@ def test_indicator_table_in_report(en_report):
     page = en_report.read_text(encoding="utf-8")
     section = page[page.index('id="indicators"'):page.index('id="final"')]
     assert "Station coverage" in section and "2025-12" in section
-    # every indicator gets a verdict: met, not met, or pending (run ends before the deadline)
-    verdicts = sum(section.count(f'class="{c}"') for c in ("met", "not_met", "pending"))
+    # every indicator gets a verdict: met, not met, or after the run (it ends before the deadline)
+    verdicts = sum(section.count(f'class="{c}"') for c in ("met", "not_met", "after_run"))
     assert verdicts >= 4
 
 
@@ -181,7 +181,11 @@ def test_indicator_known_answers(run_dir):
     assert (ind.status, ind.first_met, ind.at_deadline) == ("met", "2022-07", 1.0)
     short = _series([0.3, 0.4, 0.5])
     ind = next(i for i in prep.indicators(short, sc) if i.metric == "station_coverage")
-    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("pending", None, None, 0.5)
+    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("after_run", None, None, 0.5)
+    # reached before the run ends, but the deadline lies after it: not judged "met" (issue 21)
+    reached = _series([0.3, 1.0, 1.0])
+    ind = next(i for i in prep.indicators(reached, sc) if i.metric == "station_coverage")
+    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("after_run", "2022-01", None, 1.0)
     late = _series([0.5] * 60)  # ends 2026-11, never reaches 100%
     ind = next(i for i in prep.indicators(late, sc) if i.metric == "station_coverage")
     assert (ind.status, ind.first_met, ind.at_deadline) == ("not_met", None, 0.5)

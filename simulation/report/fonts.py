@@ -8,6 +8,7 @@ When neither exists the report draws English labels rather than boxes.
 from __future__ import annotations
 
 import importlib.util
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["CJK_FAMILIES", "EMBEDDED_FAMILY", "cjk_font", "font_face", "plot_rc"]
@@ -71,14 +72,21 @@ def font_face(text: str) -> str | None:
     a CJK system font (Noto Sans CJK is under the SIL Open Font License, which allows
     embedding). The subset of a whole Chinese report is ~0.2 MB and takes ~1.5 s.
     """
+    path = _mplfonts_file()
+    if path is None:
+        return None
+    return _font_face(path, "".join(sorted(set(text) - set("\n\r\t"))))
+
+
+@lru_cache(maxsize=8)
+def _font_face(path: Path, chars: str) -> str:
+    """The rule for the characters ``chars`` (pages with the same characters, such as
+    reports of several runs in one language, share one subset)."""
     import base64
     import io
 
     from fontTools import subset
 
-    path = _mplfonts_file()
-    if path is None:
-        return None
     options = subset.Options()
     options.flavor = "woff"  # zlib-compressed; woff2 would need brotli
     options.layout_features = ["*"]
@@ -86,7 +94,7 @@ def font_face(text: str) -> str | None:
     buffer = io.BytesIO()
     with subset.load_font(str(path), options) as font:  # closes the file it reads lazily
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(set(text) - set("\n\r\t"))))
+        subsetter.populate(text=chars)
         subsetter.subset(font)
         subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -33,7 +33,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.nowrap, td.status { white-space: nowrap; }
 tr.met td.status { color: #006d4f; font-weight: 600; }
 tr.not_met td.status { color: #b34700; font-weight: 600; }
-tr.pending td.status { color: #555; font-weight: 600; }
+tr.after_run td.status { color: #555; font-weight: 600; }
 tr.assumption td.source { font-style: italic; color: #8a4b00; }
 code { font-size: .85rem; }
 figure { margin: 1.2rem 0 1.8rem; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }

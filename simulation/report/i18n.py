@@ -168,7 +168,7 @@ TEXT: dict[str, tuple[str, str]] = {
                      "“首次达到月份”会更早(“未能保持”表示最后一个月仍未达标)。"),
     "target_line": ("target: {value} by {date}", "目标:{date}前达到{value}"),
     "target_line_end": ("target: {value}", "目标:{value}"),
-    "pending": ("not met by the end of the run ({end})", "模拟结束({end})时尚未达标"),
+    "after_run": ("after the run (it ends {end})", "期限在模拟结束({end})之后,未评估"),
     "never": ("never", "从未"), "lapsed": ("not kept", "未能保持"), "median_h": ("Median", "中位数"),
     "no_cjk_font": ("no Chinese font found (install mplfonts or Noto Sans CJK SC); plot labels fall back "
                     "to English", "未找到中文字体;图表标签改用英文"),
