@@ -85,8 +85,9 @@ TEXT: dict[str, tuple[str, str]] = {
                 "每年 {month_zh} 证书生效(考试后 {delay} 个月)时跃升,此后随持证人员流失、未持证人员"
                 "加入而回落,直到下一年。目标以“此后持续达标”的起始月份为达标时间(目标表同时列出首次"
                 "达到月份)。"),
-    "cw": ("Community workers qualified and certified: the 2025 target",
-           "社区工作者持证或具专业学历比例与2025年目标"),
+    "cw": ("Community workers qualified and certified", "社区工作者持证或具专业学历比例"),
+    "with_target": ("{title}: the target for {date}", "{title}与{date}目标"),
+    "with_target_end": ("{title}: the target", "{title}与目标"),
     "exams": ("Exam registrations and certificates granted per year", "每年报考人数与取证人数"),
     "exams_note": ("complete calendar years; bars: median, whiskers: 5th–95th percentile",
                    "仅含完整年度;柱为中位数,误差线为第5至95百分位"),

@@ -8,6 +8,7 @@ Colours are the Okabe-Ito palette (readable with colour-vision deficiencies).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -15,9 +16,12 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.transforms import ScaledTranslation
 
 __all__ = ["OKABE_ITO", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter", "new_axes",
            "new_grid", "stacked_area", "yearly_bars"]
@@ -87,13 +91,51 @@ def _value_axis(ax: Axes, percent: bool, axis: str = "y") -> None:
         target.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
 
 
-def _legend(ax: Axes, extra: list | None = None) -> None:
+def _text_width(text: str, points: float) -> float:
+    """About how wide ``text`` is set at ``points`` (wide CJK characters one em, others 0.6)."""
+    return points * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+def _below(ax: Axes) -> float:
+    """How far (points) the x axis' tick labels and label reach below the axes."""
+    def height(size: object) -> float:
+        return 1.25 * FontProperties(size=size).get_size_in_points()
+
+    drop = 0.0
+    params = ax.xaxis.get_tick_params(which="major")
+    if params.get("labelbottom", True) and ax.xaxis.get_visible():
+        drop += rcParams["xtick.major.size"] + rcParams["xtick.major.pad"] + height(
+            rcParams["xtick.labelsize"])
+    if ax.get_xlabel():
+        drop += rcParams["axes.labelpad"] + height(rcParams["axes.labelsize"])
+    return drop
+
+
+def _legend(ax: Axes, extra: list | None = None, reverse: bool = False, side: bool = False) -> None:
+    """The legend below the axes (under its tick labels and label), in as many columns as
+    fit the figure's width, so that the plot keeps the whole width (a legend at the side
+    took up to 45% of it and crowded the years); ``side``: at the right instead (plots
+    without a date axis, whose entries are long parameter names)."""
     handles, labels = ax.get_legend_handles_labels()
     for patch in extra or []:
         handles.append(patch)
         labels.append(patch.get_label())
-    if handles:
+    if not handles:
+        return
+    if reverse:
+        handles, labels = handles[::-1], labels[::-1]
+    if side:
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+        return
+    size = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
+    entry = [(rcParams["legend.handlelength"] + rcParams["legend.handletextpad"]
+              + rcParams["legend.columnspacing"]) * size + _text_width(label, size) for label in labels]
+    room = ax.figure.get_figwidth() * 72 * 0.92
+    ncols = next(n for n in range(len(labels), 0, -1)
+                 if n == 1 or sum(max(entry[c::n]) for c in range(n)) <= room)
+    nudge = ScaledTranslation(0, -(_below(ax) + 4) / 72, ax.figure.dpi_scale_trans)
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 0),
+              bbox_transform=ax.transAxes + nudge, ncols=ncols, borderaxespad=0)
 
 
 def _finish(ax: Axes, title: str, ylabel: str, xlabel: str, percent: bool) -> None:
@@ -150,9 +192,7 @@ def stacked_area(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, yla
         ax.plot(total.index, total, color="black", lw=1.5, ls="--", label=total_label)
     _finish(ax, title, ylabel, xlabel, percent=False)
     _date_axis(ax)
-    handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              borderaxespad=0)  # top of the legend = top of the stack
+    _legend(ax, reverse=True)  # first entry = top of the stack
     return ax
 
 
@@ -199,7 +239,7 @@ def index_bars(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, xlabe
     ax.grid(axis="y", visible=False)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
-    _legend(ax)
+    _legend(ax, side=True)
     return ax
 
 
@@ -225,7 +265,7 @@ def morris_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, x
     ax.set_ylabel(ylabel)
     _value_axis(ax, percent=False, axis="x")
     _value_axis(ax, percent=False, axis="y")
-    _legend(ax)
+    _legend(ax, side=True)
     return ax
 
 
