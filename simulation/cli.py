@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -191,7 +192,29 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``), raised where the command is, as Ctrl-C is: every ``with`` and
+    ``finally`` runs, so worker processes are shut down (their semaphores released: no
+    resource-tracker warning) and sweeps keep their finished runs for ``--resume``."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # called from another thread than the main one: left as it is
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
         if args.command == "list":
@@ -206,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, UsageError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("error: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -21,12 +21,14 @@ from ..params import GROUPS, LEVELS, SOURCES, Scenario
 from . import prep
 from .i18n import effect_unit, metric_label, metric_unit, money_scale, short_label, tr, unit_label
 from .plots import (
+    PrimText,
     Target,
     fan_chart,
     index_bars,
     morris_scatter,
     new_axes,
     new_grid,
+    prim_box,
     stacked_area,
     yearly_bars,
 )
@@ -34,7 +36,8 @@ from .plots import (
 #: the registry's key metrics (``key=True``): one comparison chart each
 COMPARE_METRICS = tuple(key_metrics())
 
-__all__ = ["COMPARE_METRICS", "Plot", "compare_figures", "file_stem", "run_figures", "sweep_figures"]
+__all__ = ["COMPARE_METRICS", "Plot", "compare_figures", "discovery_figure", "file_stem", "run_figures",
+           "sweep_figures"]
 
 
 @dataclass
@@ -257,6 +260,16 @@ def _morris_plot(sens: pd.DataFrame, output: str, lang: str) -> Plot | None:
     ax = morris_scatter(frame, title=tr("morris", lang, output=label), xlabel=tr("mu_star", lang, unit=unit),
                         ylabel=tr("sigma", lang, unit=unit), diagonal_label=tr("sigma_eq", lang))
     return Plot(f"morris_{file_stem(output)}", ax.figure, "morris_note")
+
+
+def discovery_figure(info: dict[str, Any], boxes: pd.DataFrame, lang: str) -> Plot:
+    """``swsim discover``'s figure (trajectory and chosen box) drawn in ``lang`` from its
+    discovery.json and boxes.csv (see :func:`.data.load_discovery`)."""
+    text = PrimText(*(tr(key, lang, target=info.get("target", "—"), points=info.get("points", "—"),
+                         box=int(boxes.loc[boxes["chosen"].astype(bool), "box"].iloc[0]))
+                      for key in ("prim_title", "prim_trajectory", "prim_coverage", "prim_density",
+                                  "prim_restricted", "prim_chosen", "prim_box", "prim_position")))
+    return Plot("discovery", prim_box(boxes, info["chosen_box"]["limits"], text), "discovery_plot")
 
 
 def sweep_figures(sens: pd.DataFrame, lang: str) -> list[Plot]:

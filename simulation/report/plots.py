@@ -23,8 +23,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-__all__ = ["OKABE_ITO", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter", "new_axes",
-           "new_grid", "stacked_area", "yearly_bars"]
+__all__ = ["OKABE_ITO", "PrimText", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter",
+           "new_axes", "new_grid", "prim_box", "stacked_area", "yearly_bars"]
 
 #: Okabe & Ito (2008), black last; the yellow is kept for fills only late in the cycle
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -267,6 +267,57 @@ def morris_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, x
     _value_axis(ax, percent=False, axis="y")
     _legend(ax, side=True)
     return ax
+
+
+class PrimText(NamedTuple):
+    """The words of the PRIM figure (see :func:`prim_box`)."""
+
+    title: str
+    trajectory: str
+    coverage: str
+    density: str
+    restricted: str
+    chosen: str  # legend of the chosen box's marker
+    box: str
+    position: str
+
+
+def prim_box(trajectory: pd.DataFrame, limits: Mapping[str, Mapping[str, float]],
+             text: PrimText) -> Figure:
+    """Scenario discovery (PRIM): left, the peeling trajectory (coverage against density,
+    coloured by the levers restricted, the chosen box circled); right, each lever's range in
+    the chosen box within the sweep's range (red: restricted), as ``swsim discover`` draws it.
+
+    ``trajectory``: columns ``coverage, density, res_dim, chosen`` (discover's boxes.csv);
+    ``limits``: per lever ``low, high, sweep_low, sweep_high, restricted``.
+    """
+    fig = Figure(figsize=(12, max(3.5, 0.6 * len(limits) + 2)), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    points = left.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"],
+                          cmap="viridis")
+    row = trajectory[trajectory["chosen"].astype(bool)].iloc[0]
+    left.scatter([row["coverage"]], [row["density"]], s=160, facecolors="none", edgecolors="red",
+                 label=text.chosen)
+    left.set(xlabel=text.coverage, ylabel=text.density, xlim=(0, 1.02), ylim=(0, 1.02))
+    left.set_title(text.trajectory, loc="left")
+    fig.colorbar(points, ax=left, label=text.restricted)
+    left.legend(loc="lower left")
+    names = list(limits)
+    for i, name in enumerate(names):
+        lim = limits[name]
+        span = (lim["sweep_high"] - lim["sweep_low"]) or 1.0
+        lo = (lim["low"] - lim["sweep_low"]) / span
+        hi = (lim["high"] - lim["sweep_low"]) / span
+        right.barh(i, 1.0, color="#dddddd")
+        right.barh(i, hi - lo, left=lo, color="#d62728" if lim["restricted"] else OKABE_ITO[0])
+        right.text(1.02, i, f"{lim['low']:.3g} – {lim['high']:.3g}", va="center", fontsize="small")
+    right.set_yticks(range(len(names)), names)
+    right.set(xlim=(0, 1.35), xlabel=text.position)
+    right.set_title(text.box, loc="left")
+    right.grid(axis="y", visible=False)
+    right.invert_yaxis()
+    fig.suptitle(text.title)
+    return fig
 
 
 def district_tiles(values: pd.Series, ax: Axes | None = None, *, title: str, nodata: str,
