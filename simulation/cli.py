@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import os
 import shlex
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -246,9 +247,29 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or closed
         pass
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``), raised where the command is, as Ctrl-C is: every ``with`` and
+    ``finally`` runs, so worker processes are shut down (their semaphores released: no
+    resource-tracker warning) and sweeps keep their finished runs for ``--resume``."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # called from another thread than the main one: left as it is
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
         status = _command(args)
@@ -262,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _quiet_stdout()
         return BROKEN_PIPE
+    except Terminated:
+        print("error: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

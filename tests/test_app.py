@@ -168,6 +168,23 @@ def test_uploads_go_through_the_loader():
     assert session.base_scenario(session.state.parent.value).territory.districts == 2
 
 
+def test_levers_speak_chinese_where_the_registry_does(small):
+    """In Chinese the lever labels carry Chinese units, resident groups, service types and
+    funding lines (they were all English); the rest of the key stays as files write it."""
+    from simulation.app.text import lever_label, t
+    from simulation.report.i18n import PARAM_UNITS_ZH
+
+    assert lever_label("residents.elderly.casework", "hours/1000 people/month", "zh") == \
+        "老年人 · 个案工作(小时/千人/月)"
+    assert lever_label("funding.sources.purchase.amount", "yuan/year", "zh") == "政府购买服务 · amount(元/年)"
+    assert lever_label(*EDIT[:1], "1/year", "en") == "registration growth (1/year)"  # as before
+    for lever in (lv for group in levers(small).values() for lv in group):
+        label = lever_label(lever.path, lever.unit, "zh")
+        assert not lever.unit or label.endswith(f"({PARAM_UNITS_ZH[lever.unit]})"), label
+    assert "英文" in t("levers_english", "zh") and t("levers_english", "en") == ""
+    assert t("title", "zh") != t("title", "en")  # the browser tab's title, en/zh
+
+
 def test_app_command_refuses_bad_options(cli, tmp_path):
     refused(cli("app", "--port", "99999"), "--port")
     (tmp_path / "f").write_text("x")
@@ -216,9 +233,11 @@ def _free_port() -> int:
 def server(tmp_path):
     port = _free_port()
     results = tmp_path / "results"
-    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "app", "--port", str(port),
-                             "--results", str(results)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    log = tmp_path / "server.log"  # what the user's terminal shows
+    with log.open("w", encoding="utf-8") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "app", "--port", str(port),
+                                 "--results", str(results)], stdout=sink, stderr=subprocess.STDOUT,
+                                text=True, env=os.environ.copy())
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(300):
@@ -226,9 +245,9 @@ def server(tmp_path):
                 urllib.request.urlopen(url, timeout=1).close()
                 break
             except OSError:
-                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert proc.poll() is None, log.read_text(encoding="utf-8")
                 time.sleep(0.1)
-        yield url, results
+        yield url, results, log
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -271,7 +290,7 @@ def _download(page, text: str, to: Path) -> Path:
 def test_page_in_a_browser(chromium, server, tmp_path, cli):
     from playwright.sync_api import sync_playwright
 
-    url, results = server
+    url, results, log = server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
@@ -281,6 +300,7 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
                 url) and not r.url.startswith(("data:", "blob:")) else None)
             page.goto(url)
             page.get_by_text("1. Scenario").wait_for(timeout=30_000)
+            assert page.title() == "swsim: social-work system projections"  # not "Solara ☀️"
             _edit_and_run(page)
             other = browser.new_page()  # another tab: its own session, no run, no edits
             other.goto(url)
@@ -289,6 +309,8 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
             other.close()
             page.get_by_role("button", name="中文").click()
             page.get_by_text("4. 预测").wait_for()
+            page.wait_for_function("document.title === 'swsim:社会工作服务体系预测'")
+            page.get_by_label("registration growth(1/年)").wait_for()  # the unit in Chinese
             downloaded = _download(page, "修改后的情景", tmp_path)
             zipped = _download(page, "结果文件夹", tmp_path)
             assert offline == []  # everything came from the local server
@@ -306,3 +328,8 @@ def test_page_in_a_browser(chromium, server, tmp_path, cli):
     with zipfile.ZipFile(zipped) as zf:  # the same folder, zipped
         assert zf.read(f"{name}.seed3.x2/timeseries.csv") == page_run.read_bytes()
         assert f"{name}.seed3.x2/manifest.json" in zf.namelist()
+    # the terminal heard where the page is, and no Python warning (Solara's cookie warning was
+    # ten lines on the first visit)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert [ln for ln in lines if not ln.startswith(("swsim app: serving on", "Solara server is starting"))
+            ] == [], lines

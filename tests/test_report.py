@@ -162,8 +162,8 @@ def test_indicator_table_in_report(en_report):
     page = en_report.read_text(encoding="utf-8")
     section = page[page.index('id="indicators"'):page.index('id="final"')]
     assert "Station coverage" in section and "2025-12" in section
-    # every indicator gets a verdict: met, not met, or pending (run ends before the deadline)
-    verdicts = sum(section.count(f'class="{c}"') for c in ("met", "not_met", "pending"))
+    # every indicator gets a verdict: met, not met, or after the run (it ends before the deadline)
+    verdicts = sum(section.count(f'class="{c}"') for c in ("met", "not_met", "after_run"))
     assert verdicts >= 4
 
 
@@ -181,7 +181,11 @@ def test_indicator_known_answers(run_dir):
     assert (ind.status, ind.first_met, ind.at_deadline) == ("met", "2022-07", 1.0)
     short = _series([0.3, 0.4, 0.5])
     ind = next(i for i in prep.indicators(short, sc) if i.metric == "station_coverage")
-    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("pending", None, None, 0.5)
+    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("after_run", None, None, 0.5)
+    # reached before the run ends, but the deadline lies after it: not judged "met" (issue 21)
+    reached = _series([0.3, 1.0, 1.0])
+    ind = next(i for i in prep.indicators(reached, sc) if i.metric == "station_coverage")
+    assert (ind.status, ind.first_met, ind.at_deadline, ind.final) == ("after_run", "2022-01", None, 1.0)
     late = _series([0.5] * 60)  # ends 2026-11, never reaches 100%
     ind = next(i for i in prep.indicators(late, sc) if i.metric == "station_coverage")
     assert (ind.status, ind.first_met, ind.at_deadline) == ("not_met", None, 0.5)
@@ -307,3 +311,146 @@ def test_chromium_renders_the_report(en_report, tmp_path):
 
     colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1_000_000)
     assert colours is not None and len(colours) > 200  # text, tables and plots, not a blank page
+
+
+# ---- presentation (issue 21): titles, legends, tables, Chinese -----------------------------
+
+@pytest.fixture(scope="session")
+def ten_years(tmp_path_factory):
+    from simulation import run
+
+    folder = tmp_path_factory.mktemp("ten") / "small_city"
+    return load_run_ts(run("small_city", seed=1, replicates=2, sets=["months=120"]).write(folder))
+
+
+def _overlap(boxes) -> bool:
+    boxes = sorted(boxes, key=lambda b: b.x0)
+    return any(a.x1 > b.x0 + 0.5 for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_legends_leave_the_width_to_a_ten_year_axis(ten_years, lang):
+    """Legends sat at the right and took up to 45% of the width: the years ran together.
+    Now each is below its plot, inside the figure, and no two year labels overlap."""
+    from simulation.report.figures import run_figures
+    from simulation.report.fonts import plot_rc
+
+    with matplotlib.rc_context(plot_rc(cjk_font() if lang == "zh" else None)):
+        plots = run_figures(ten_years, load_scenario("small_city"), lang)
+        for plot in plots:
+            fig = plot.figure
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)  # lays the figure out as savefig does
+            width = fig.get_figwidth() * fig.dpi
+            for ax in fig.axes:
+                if not ax.get_visible() or not ax.get_xticklabels():
+                    continue
+                box = ax.get_window_extent(renderer)
+                labels = [t.get_window_extent(renderer) for t in ax.get_xticklabels()
+                          if t.get_visible() and t.get_text()]
+                assert not _overlap(labels), (plot.name, [t.get_text() for t in ax.get_xticklabels()])
+                legend = ax.get_legend()
+                if legend is None:
+                    continue
+                where = legend.get_window_extent(renderer)
+                assert where.y1 <= box.y0 + 1 and where.x1 <= width + 1, plot.name  # below, inside
+                assert box.width >= 0.75 * width, (plot.name, box.width / width)
+
+
+def test_plot_title_names_the_target_s_own_date(run_dir):
+    from simulation.report.figures import run_figures
+
+    ts = load_run_ts(run_dir)
+    sc = load_scenario(run_dir / "scenario.yaml")
+    moved = sc.model_copy(update={"targets": [
+        t.model_copy(update={"date": "2030-06"}) if t.metric == "community_worker_qualified_share"
+        else t for t in sc.targets]})
+    for scenario, date in ((sc, "2025-12"), (moved, "2030-06")):
+        for lang in ("en", "zh"):
+            plot = next(p for p in run_figures(ts, scenario, lang) if p.name == "community_workers_certified")
+            title = plot.figure.axes[0].get_title(loc="left")
+            assert date in title and ("2025" not in title or date == "2025-12"), title
+    bare = sc.model_copy(update={"targets": []})
+    plot = next(p for p in run_figures(ts, bare, "en") if p.name == "community_workers_certified")
+    assert plot.figure.axes[0].get_title(loc="left") == "Community workers qualified and certified"
+
+
+def load_run_ts(folder: Path) -> pd.DataFrame:
+    from simulation.report.data import load_run
+
+    return load_run(folder).timeseries
+
+
+def test_appendix_table_keeps_to_the_page(en_report):
+    """Long parameter paths and sources widened the appendix beyond a 1,400 px page: the
+    table now has a fixed layout with set column widths, and long cells wrap."""
+    page = en_report.read_text(encoding="utf-8")
+    appendix = page[page.index('id="appendix"'):]
+    assert appendix.count('<table class="fixed"><colgroup>') == 1
+    assert "table.fixed { table-layout: fixed; } table.fixed td { overflow-wrap: anywhere; }" in page
+
+
+def test_every_parameter_unit_has_its_chinese(zh_report):
+    from simulation.params.schema import describe_parameters
+    from simulation.report.i18n import PARAM_UNITS_ZH
+
+    units = {r["unit"] for r in describe_parameters()}
+    assert units - set(PARAM_UNITS_ZH) == set()
+    page = zh_report[0].read_text(encoding="utf-8")
+    appendix = page[page.index('id="appendix"'):]
+    assert "<td>小时/千人/月</td>" in appendix and "hours/1000 people/month" not in appendix
+    assert "<td>yuan/year</td>" not in appendix and "<td>元/年</td>" in appendix
+    assert "单位已译为中文" in appendix  # and what stays English is said
+
+
+def _discovery(sweep: Path) -> None:
+    """discover's files for the sweep (a chosen box restricting one lever), as it writes them."""
+    folder = sweep / "discovery"
+    folder.mkdir()
+    levers = list(PARAMS)
+    rows = []
+    for box, (cov, dens, dim) in enumerate([(1.0, 0.3, 0), (0.8, 0.6, 1), (0.6, 0.85, 1)]):
+        row = {"box": box, "coverage": cov, "density": dens, "mass": cov * 0.3 / dens,
+               "res_dim": dim, "n": 40 - 10 * box, "k": 12 - 2 * box, "chosen": box == 2}
+        for p, (lo, hi) in PARAMS.items():
+            row[f"{p}.low"], row[f"{p}.high"] = (lo + (hi - lo) * 0.4 * (box > 0) if p == levers[0]
+                                                 else lo), hi
+        rows.append(row)
+    pd.DataFrame(rows).to_csv(folder / "boxes.csv", index=False)
+    chosen = rows[2]
+    limits = {p: {"low": chosen[f"{p}.low"], "high": chosen[f"{p}.high"], "sweep_low": lo,
+                  "sweep_high": hi, "restricted": p == levers[0]} for p, (lo, hi) in PARAMS.items()}
+    info = {"target": "certified_total >= 0.5", "points": 40, "points_meeting_target": 12,
+            "classification": "replicates averaged",
+            "chosen_box": {"box": 2, "coverage": 0.6, "density": 0.85, "mass": 0.2, "res_dim": 1,
+                           "limits": limits}}
+    (folder / "discovery.json").write_text(json.dumps(info), encoding="utf-8")
+    from matplotlib.figure import Figure
+
+    Figure(figsize=(2, 2)).savefig(folder / "discovery.png")  # discover's own (English) figure
+
+
+def test_zh_report_draws_the_prim_figure_in_chinese(sweep_dir, tmp_path):
+    sweep = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, sweep, ignore=shutil.ignore_patterns("plots", "*.html"))
+    _discovery(sweep)
+    en = build_report(sweep, out=tmp_path / "en").read_text(encoding="utf-8")
+    assert "discovery/discovery.png" in en and not (tmp_path / "en" / "plots" / "discovery.png").exists()
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        zh = build_report(sweep, lang="zh", out=tmp_path / "zh").read_text(encoding="utf-8")
+    assert glyph_warnings(record) == []
+    section = zh[zh.index('id="discovery"'):]
+    assert 'href="plots/discovery.png"' in section and "discovery/discovery.png" not in section
+    assert "各次重复取平均后判断" in section and "replicates averaged" not in section
+    width, height = png_size(tmp_path / "zh" / "plots" / "discovery.png")
+    assert width > 1000 and height > 300
+    from simulation.report.data import load_discovery
+    from simulation.report.figures import discovery_figure
+
+    fig = discovery_figure(*load_discovery(sweep), "zh").figure
+    words = " ".join(text for ax in fig.axes
+                     for text in (ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()))
+    assert "剥离轨迹" in words and "覆盖率" in words and "coverage" not in words

@@ -51,12 +51,19 @@ def exposure_warning(host: str, port: int) -> str | None:
             f"login: anyone who can reach port {port} can run the model, upload scenarios and "
             "download results")
 
+#: Solara warns (10 lines, once per server) that its session cookie falls back from
+#: samesite=none to samesite=lax whenever the page is served over http on a host name other
+#: than "localhost" (127.0.0.1, the default, included). samesite=none only matters when the
+#: page is embedded in another site's iframe; swsim's page is opened directly, where lax is
+#: the right setting: the warning is silenced for the server, by its exact text and module.
+COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning:solara.server.starlette"
+
 
 def command(host: str, port: int) -> list[str]:
     """The server's command line: Solara in production mode (assets served locally by
     solara-assets), no browser opened, no version check or telemetry (offline)."""
-    return [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version", "--no-access-log",
+    return [sys.executable, "-W", COOKIE_WARNING, "-m", "solara", "run", APP, "--host", host,
+            "--port", str(port), "--production", "--no-open", "--no-check-version", "--no-access-log",
             "--log-level", "warning"]
 
 

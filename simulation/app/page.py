@@ -29,9 +29,12 @@ from .session import (
     upload,
     worker,
 )
-from .text import t
+from .text import lever_label, t
 
 __all__ = ["Page"]
+
+# the tab's title in the first HTML, before the page has rendered (then solara.Title, en/zh)
+settings.theme.title = t("title", "en")
 
 _FONT = _mplfonts_file()
 if _FONT is not None and str(_FONT.parent) not in settings.assets.extra_locations:
@@ -54,17 +57,13 @@ CSS = """
 _H = {"font-weight": "bold", "display": "block", "margin-top": "12px"}
 
 
-def _short(path: str) -> str:
-    return path.rsplit(".", 1)[-1].replace("_", " ")
-
-
 @solara.component
 def LeverRow(lever: Lever, lang: str) -> None:
     edits = state.edits.value
     changed = lever.path in edits
     value = edits.get(lever.path, lever.value)
     error = state.errors.value.get(lever.path)
-    label = f"{_short(lever.path)} ({lever.unit})" if lever.unit else _short(lever.path)
+    label = lever_label(lever.path, lever.unit, lang)
 
     def set_value(raw: Any) -> None:
         apply_edit(lever, raw, lever.value)
@@ -122,6 +121,8 @@ def LeversCard(lang: str) -> None:
         keys = {title: key for key, title in titles.items()}
         solara.Select(t("group", lang), values=list(titles.values()),
                       value=titles[state.group.value], on_value=lambda v: state.group.set(keys[v]))
+        if t("levers_english", lang):  # what stays English in Chinese, said once
+            solara.Text(t("levers_english", lang), classes=["swsim-note"])
         for lever in groups[state.group.value]:
             LeverRow(lever, lang)
         if n:
@@ -265,7 +266,7 @@ def Page() -> None:
     lang = state.lang.value
     solara.use_effect(_warm_up, [])
     solara.Style(CSS)
-    solara.Title("swsim")
+    solara.Title(t("title", lang))
     with solara.Column(style={"max-width": "1400px", "margin": "auto", "padding": "12px"}):
         with solara.Row(justify="space-between"):
             solara.Text(t("title", lang), style={"font-size": "24px", "font-weight": "500"})

@@ -3,9 +3,14 @@ report words from :mod:`simulation.report.i18n`)."""
 
 from __future__ import annotations
 
-from ..report.i18n import LANGS, TEXT
+from ..outcomes import GROUP_ZH, SOURCE_ZH, TYPE_ZH
+from ..report.i18n import LANGS, TEXT, param_unit
 
-__all__ = ["t"]
+__all__ = ["lever_label", "t"]
+
+#: lever path segments the metric registry names in Chinese: resident groups, service types
+#: (the need rates of each group), funding lines
+_SEGMENTS_ZH = {**GROUP_ZH, **TYPE_ZH, **SOURCE_ZH}
 
 _PAGE: dict[str, tuple[str, str]] = {
     "title": ("swsim: social-work system projections", "swsim:社会工作服务体系预测"),
@@ -50,7 +55,24 @@ _PAGE: dict[str, tuple[str, str]] = {
     "dl_report": ("HTML report", "HTML 报告"),
     "scenario_note": ("Only the changes, with extends: its parent; run it with swsim run FILE.",
                       "仅包含修改项,并以 extends: 指向原情景;可用 swsim run 文件名 运行。"),
+    "levers_english": ("", "参数名(情景文件中的键)、说明与来源沿用情景定义中的英文;单位、分组、居民类别、"
+                           "服务类型与资金来源已译为中文。"),
 }
+
+
+def lever_label(path: str, unit: str, lang: str) -> str:
+    """A lever's label: the last key of its path in words, and its unit ("registration
+    growth (1/year)"). In Chinese the unit is Chinese, and so are the resident groups,
+    service types and funding lines of the path the registry names ("老年人 · 个案工作");
+    other keys stay as the scenario file writes them."""
+    parts = path.split(".")
+    if lang != "zh":
+        leaf = parts[-1].replace("_", " ")
+        return f"{leaf} ({unit})" if unit else leaf
+    words = [_SEGMENTS_ZH[p] for p in parts[:-1] if p in _SEGMENTS_ZH]
+    words.append(_SEGMENTS_ZH.get(parts[-1], parts[-1].replace("_", " ")))
+    label = " · ".join(words)
+    return f"{label}({param_unit(unit, lang)})" if unit else label
 
 
 def t(key: str, lang: str, **fields: object) -> str:

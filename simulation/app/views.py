@@ -64,11 +64,11 @@ def _fmt(value: float | None, unit: str) -> str:
 
 def target_rows(ts: pd.DataFrame, scenario: Scenario, lang: str) -> list[dict[str, str]]:
     """The scenario's targets, judged as the report judges them: reached, and kept."""
-    rows = []
+    rows, end = [], f"{ts['date'].max():%Y-%m}"
     for ind in prep.indicators(ts, scenario):
         unit = metric_unit(ind.metric)
         label = (ind.label_zh or ind.label) if lang == "zh" else ind.label
-        status = t("pending", lang, end="") if ind.status == "pending" else t(ind.status, lang)
+        status = t(ind.status, lang, end=end)
         rows.append({
             t("target_name", lang): label or metric_label(ind.metric, lang),
             t("target", lang): f"{ind.operator} {_fmt(ind.target, unit)}",

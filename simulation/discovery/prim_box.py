@@ -58,6 +58,9 @@ class Discovery:
 def _prim_module():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*ipyparallel.*")
+        # optional plotting extra of EMA Workbench that swsim does not use
+        warnings.filterwarnings("ignore", message="altair based interactive inspection",
+                                category=ImportWarning)
         from ema_workbench.analysis import prim
     logging.getLogger("EMA").setLevel(logging.WARNING)
     return prim

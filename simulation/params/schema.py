@@ -1091,12 +1091,32 @@ class Scenario(Section):
         return self
 
 
-def summarize_items(items: list[dict[str, Any]]) -> str:
-    """A list parameter (policy targets, incentive policies) as one line: each item's
-    compact form, '; '-separated ('none' for an empty list)."""
-    kinds: dict[str, type[BaseModel]] = {"metric": PolicyTarget, "group": Incentive}
-    return "; ".join(str(next(k for f, k in kinds.items() if f in item).model_validate(item))
-                     for item in items) or "none"
+def _event_text(event: NeedEvent) -> str:
+    groups = "all groups" if set(event.groups) == set(GROUPS) else ", ".join(event.groups)
+    types = "all types" if set(event.types) == set(SERVICE_TYPES) else ", ".join(event.types)
+    return (f"{event.name}: {event.start} for {event.months} months, need x{event.multiplier:g} "
+            f"({types}; {groups})")
+
+
+def summarize_items(items: list[Any]) -> str:
+    """A list parameter (policy targets, incentive policies, need events, priority groups)
+    as one line: each item's compact form, '; '-separated ('none' for an empty list).
+
+    Items are plain data (as :func:`describe_parameters` gives them) or models; a mapping is
+    read as whichever list item of the schema it is (their keys are disjoint: unknown keys
+    are refused), a plain value (a group name) is shown as it is."""
+    def one(item: Any) -> str:
+        if isinstance(item, dict):
+            item = _list_items().validate_python(item)
+        return _event_text(item) if isinstance(item, NeedEvent) else str(item)
+    return "; ".join(one(item) for item in items) or "none"
+
+
+@cache
+def _list_items() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(PolicyTarget | Incentive | NeedEvent)
 
 
 def _bounds(info: Any) -> tuple[float | None, float | None]:

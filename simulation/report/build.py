@@ -25,8 +25,8 @@ from ..results import (
     write_atomic,
     write_folder,
 )
-from .data import RunFolder, SweepFolder, load_folder, load_run
-from .figures import Plot, compare_figures, run_figures, sweep_figures
+from .data import RunFolder, SweepFolder, load_discovery, load_folder, load_run
+from .figures import Plot, compare_figures, discovery_figure, run_figures, sweep_figures
 from .fonts import cjk_font, plot_rc
 from .i18n import LANGS, tr
 from .sections import Rendered, run_page, sweep_page
@@ -86,7 +86,9 @@ def _png(plot: Plot) -> Rendered:
 def _plots(folder: RunFolder | SweepFolder, compared: Sequence[tuple[str, RunFolder]],
            lang: str) -> list[Plot]:
     if isinstance(folder, SweepFolder):
-        return [] if folder.sensitivity is None else sweep_figures(folder.sensitivity, lang)
+        plots = [] if folder.sensitivity is None else sweep_figures(folder.sensitivity, lang)
+        found = load_discovery(folder.path) if lang != "en" else None  # discover drew it in English
+        return plots + ([discovery_figure(*found, lang)] if found else [])
     plots = run_figures(folder.timeseries, folder.scenario, lang)
     if compared:
         plots += compare_figures([(label, r.timeseries) for label, r in compared], lang)

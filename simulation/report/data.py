@@ -21,6 +21,9 @@ import pandas as pd
 
 from ..params import Scenario, load_scenario
 from ..results import (
+    BOXES,
+    DISCOVERY,
+    DISCOVERY_JSON,
     MANIFEST,
     RUNS,
     SCENARIO,
@@ -34,7 +37,7 @@ from ..results import (
     readable_kind,
 )
 
-__all__ = ["RunFolder", "SweepFolder", "load_folder", "load_run", "load_sweep"]
+__all__ = ["RunFolder", "SweepFolder", "load_discovery", "load_folder", "load_run", "load_sweep"]
 
 TIMESERIES_ID = ("scenario", "replicate", "step", "date")
 #: metrics every run folder has held (README: "names are a contract")
@@ -117,7 +120,9 @@ def _timeseries(file: Path, manifest: dict[str, Any], scenario: Scenario) -> pd.
         raise _fail(file, f"damaged: replicate {rep} has steps {short.loc[rep, 'min']}-"
                           f"{short.loc[rep, 'max']} ({short.loc[rep, 'count']} rows), not 0-{months}; "
                           f"{RERUN}")
-    return ts.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True)
+    # read_csv gives one block per column: consolidated once here, so that adding a column
+    # later (the report's derived series) does not make pandas warn of a fragmented frame
+    return ts.sort_values(["replicate", "step"], kind="stable").reset_index(drop=True).copy()
 
 
 def load_run(path: Path) -> RunFolder:
@@ -154,6 +159,26 @@ def load_sweep(path: Path) -> SweepFolder:
     scenario = load_scenario(path / SCENARIO) if (path / SCENARIO).is_file() else None
     return SweepFolder(path, read_object(path / MANIFEST, RESWEEP), _runs(path / RUNS), sens,
                        scenario)
+
+
+def load_discovery(sweep: Path) -> tuple[dict[str, Any], pd.DataFrame] | None:
+    """``swsim discover``'s discovery.json and boxes.csv in the sweep's discovery/ folder, when
+    both are there, readable and hold a chosen box (the report then draws the figure in its
+    own language); None otherwise (the report shows what discover saved, if anything)."""
+    import json
+
+    folder = Path(sweep) / DISCOVERY
+    try:
+        info = json.loads((folder / DISCOVERY_JSON).read_text(encoding="utf-8"))
+        boxes = pd.read_csv(folder / BOXES)
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    box = info.get("chosen_box") if isinstance(info, dict) else None
+    needed = {"box", "coverage", "density", "res_dim", "chosen"}
+    if not isinstance(box, dict) or not isinstance(box.get("limits"), dict) or \
+       not needed <= set(boxes.columns) or not boxes["chosen"].astype(bool).any():
+        return None
+    return info, boxes
 
 
 def load_folder(path: Path) -> RunFolder | SweepFolder:

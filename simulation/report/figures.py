@@ -21,12 +21,14 @@ from ..params import GROUPS, LEVELS, SOURCES, Scenario
 from . import prep
 from .i18n import effect_unit, metric_label, metric_unit, money_scale, short_label, tr, unit_label
 from .plots import (
+    PrimText,
     Target,
     fan_chart,
     index_bars,
     morris_scatter,
     new_axes,
     new_grid,
+    prim_box,
     stacked_area,
     yearly_bars,
 )
@@ -34,7 +36,8 @@ from .plots import (
 #: the registry's key metrics (``key=True``): one comparison chart each
 COMPARE_METRICS = tuple(key_metrics())
 
-__all__ = ["COMPARE_METRICS", "Plot", "compare_figures", "file_stem", "run_figures", "sweep_figures"]
+__all__ = ["COMPARE_METRICS", "Plot", "compare_figures", "discovery_figure", "file_stem", "run_figures",
+           "sweep_figures"]
 
 
 @dataclass
@@ -58,13 +61,14 @@ def file_stem(name: str) -> str:
 
 def _fan(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, ylabel: str,
          ax: Axes | None = None, scale: float = 1.0,
-         labeller: Callable[[str, str], str] = metric_label, **kw: Any) -> Figure | None:
+         labeller: Callable[[str, str], str] = metric_label, xlabel: bool = True,
+         **kw: Any) -> Figure | None:
     fan = prep.fan_frame(ts, metrics, scale)
     if fan.empty:
         return None
     labels = {m: labeller(m, lang) for m in metrics}
-    ax = fan_chart(fan, ax, title=title, ylabel=ylabel, xlabel=tr("month", lang), labels=labels,
-                   band_labels=(tr("band50", lang), tr("band90", lang)), **kw)
+    ax = fan_chart(fan, ax, title=title, ylabel=ylabel, xlabel=tr("month", lang) if xlabel else "",
+                   labels=labels, band_labels=(tr("band50", lang), tr("band90", lang)), **kw)
     return ax.figure
 
 
@@ -112,8 +116,12 @@ def _cw(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
     # seed 002's target counts a degree too (issue 14); runs saved before it lack the column
     names = [m for m in ("community_worker_qualified_share", name) if m in ts.columns]
     # the target line of the first metric only: both targets share Tianjin's 50% by 2025
-    return _fan(ts, names, lang, tr("cw", lang), "%", percent=True,
-                target=_target_lines(sc, names[:1], lang))
+    targets = [t for t in sc.targets if t.metric in names[:1]]
+    title = tr("cw", lang)
+    if targets:  # named by the target's own date (not always 2025)
+        title = (tr("with_target", lang, title=title, date=targets[0].date) if targets[0].date
+                 else tr("with_target_end", lang, title=title))
+    return _fan(ts, names, lang, title, "%", percent=True, target=_target_lines(sc, names[:1], lang))
 
 
 def _exams(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
@@ -135,8 +143,7 @@ def _two_panels(ts: pd.DataFrame, lang: str, top: Panel, bottom: Panel) -> Figur
         return None
     axes = new_axes(rows=2)
     for ax, (metrics, title, unit) in zip(axes, (top, bottom), strict=True):
-        _fan(ts, metrics, lang, title, _unit(unit, lang), ax=ax)
-    axes[0].set_xlabel("")
+        _fan(ts, metrics, lang, title, _unit(unit, lang), ax=ax, xlabel=ax is axes[-1])
     return axes[0].figure
 
 
@@ -160,8 +167,7 @@ def _panels(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, yla
     axes = new_grid(len(present), title)
     for i, (ax, metric) in enumerate(zip(axes, present, strict=True)):
         _fan(ts, [metric], lang, labeller(metric, lang), ylabel if i % 2 == 0 else "", ax=ax,
-             percent=percent, legend=False)
-        ax.set_xlabel("")
+             percent=percent, legend=False, xlabel=False)
         ax.title.set_fontsize("medium")
     return axes[0].figure
 
@@ -254,6 +260,16 @@ def _morris_plot(sens: pd.DataFrame, output: str, lang: str) -> Plot | None:
     ax = morris_scatter(frame, title=tr("morris", lang, output=label), xlabel=tr("mu_star", lang, unit=unit),
                         ylabel=tr("sigma", lang, unit=unit), diagonal_label=tr("sigma_eq", lang))
     return Plot(f"morris_{file_stem(output)}", ax.figure, "morris_note")
+
+
+def discovery_figure(info: dict[str, Any], boxes: pd.DataFrame, lang: str) -> Plot:
+    """``swsim discover``'s figure (trajectory and chosen box) drawn in ``lang`` from its
+    discovery.json and boxes.csv (see :func:`.data.load_discovery`)."""
+    text = PrimText(*(tr(key, lang, target=info.get("target", "—"), points=info.get("points", "—"),
+                         box=int(boxes.loc[boxes["chosen"].astype(bool), "box"].iloc[0]))
+                      for key in ("prim_title", "prim_trajectory", "prim_coverage", "prim_density",
+                                  "prim_restricted", "prim_chosen", "prim_box", "prim_position")))
+    return Plot("discovery", prim_box(boxes, info["chosen_box"]["limits"], text), "discovery_plot")
 
 
 def sweep_figures(sens: pd.DataFrame, lang: str) -> list[Plot]:

@@ -8,6 +8,7 @@ When neither exists the report draws English labels rather than boxes.
 from __future__ import annotations
 
 import importlib.util
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["CJK_FAMILIES", "EMBEDDED_FAMILY", "cjk_font", "font_face", "plot_rc"]
@@ -71,24 +72,36 @@ def font_face(text: str) -> str | None:
     a CJK system font (Noto Sans CJK is under the SIL Open Font License, which allows
     embedding). The subset of a whole Chinese report is ~0.2 MB and takes ~1.5 s.
     """
+    path = _mplfonts_file()
+    if path is None:
+        return None
+    return _font_face(path, "".join(sorted(set(text) - set("\n\r\t") | _ASCII)))
+
+
+#: printable ASCII, always in the subset: pages that differ only in which letters and digits
+#: they use share one subset (subsetting takes ~1 s; reports of several runs in one language,
+#: the page's downloads, the test suite)
+_ASCII = frozenset(map(chr, range(0x20, 0x7F)))
+
+
+@lru_cache(maxsize=8)
+def _font_face(path: Path, chars: str) -> str:
+    """The rule for the characters ``chars``."""
     import base64
     import io
 
     from fontTools import subset
 
-    path = _mplfonts_file()
-    if path is None:
-        return None
     options = subset.Options()
     options.flavor = "woff"  # zlib-compressed; woff2 would need brotli
     options.layout_features = ["*"]
     options.notdef_outline = True
-    font = subset.load_font(str(path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text) - set("\n\r\t"))))
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    with subset.load_font(str(path), options) as font:  # closes the file it reads lazily
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; font-style: normal; '
             f'font-weight: 400 700; src: url(data:font/woff;base64,{data}) format("woff"); }}')

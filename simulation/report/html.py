@@ -32,9 +32,10 @@ th { background: #f2f5f8; position: sticky; top: 0; }
 tbody tr:nth-child(even) { background: #fafafa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.nowrap, td.status { white-space: nowrap; }
+table.fixed { table-layout: fixed; } table.fixed td { overflow-wrap: anywhere; }
 tr.met td.status { color: #006d4f; font-weight: 600; }
 tr.not_met td.status { color: #b34700; font-weight: 600; }
-tr.pending td.status { color: #555; font-weight: 600; }
+tr.after_run td.status { color: #555; font-weight: 600; }
 tr.assumption td.source { font-style: italic; color: #8a4b00; }
 code { font-size: .85rem; }
 figure { margin: 1.2rem 0 1.8rem; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
@@ -57,8 +58,11 @@ def paragraph(text: str, css: str = "note") -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (),
-          row_classes: Sequence[str] | None = None, cell_classes: dict[int, str] | None = None) -> str:
-    """A table of plain-text cells; columns in ``numeric`` are right-aligned."""
+          row_classes: Sequence[str] | None = None, cell_classes: dict[int, str] | None = None,
+          widths: Sequence[int] | None = None) -> str:
+    """A table of plain-text cells; columns in ``numeric`` are right-aligned. ``widths``
+    (percent per column) fix the layout: long cells (parameter paths, sources) wrap
+    instead of widening the table beyond the page."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for r, row in enumerate(rows):
@@ -68,7 +72,11 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequen
             cells.append(f'<td class="{css}">{esc(cell)}</td>' if css else f"<td>{esc(cell)}</td>")
         cls = f' class="{row_classes[r]}"' if row_classes and row_classes[r] else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    if widths is None:
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    cols = "".join(f'<col style="width: {w}%">' for w in widths)
+    return (f'<table class="fixed"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
 
 
 def figure(png: bytes, href: str, caption: str, alt: str) -> str:

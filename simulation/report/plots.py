@@ -8,6 +8,7 @@ Colours are the Okabe-Ito palette (readable with colour-vision deficiencies).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -15,12 +16,15 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.transforms import ScaledTranslation
 
-__all__ = ["OKABE_ITO", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter", "new_axes",
-           "new_grid", "stacked_area", "yearly_bars"]
+__all__ = ["OKABE_ITO", "PrimText", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter",
+           "new_axes", "new_grid", "prim_box", "stacked_area", "yearly_bars"]
 
 #: Okabe & Ito (2008), black last; the yellow is kept for fills only late in the cycle
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -87,13 +91,51 @@ def _value_axis(ax: Axes, percent: bool, axis: str = "y") -> None:
         target.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
 
 
-def _legend(ax: Axes, extra: list | None = None) -> None:
+def _text_width(text: str, points: float) -> float:
+    """About how wide ``text`` is set at ``points`` (wide CJK characters one em, others 0.6)."""
+    return points * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+def _below(ax: Axes) -> float:
+    """How far (points) the x axis' tick labels and label reach below the axes."""
+    def height(size: object) -> float:
+        return 1.25 * FontProperties(size=size).get_size_in_points()
+
+    drop = 0.0
+    params = ax.xaxis.get_tick_params(which="major")
+    if params.get("labelbottom", True) and ax.xaxis.get_visible():
+        drop += rcParams["xtick.major.size"] + rcParams["xtick.major.pad"] + height(
+            rcParams["xtick.labelsize"])
+    if ax.get_xlabel():
+        drop += rcParams["axes.labelpad"] + height(rcParams["axes.labelsize"])
+    return drop
+
+
+def _legend(ax: Axes, extra: list | None = None, reverse: bool = False, side: bool = False) -> None:
+    """The legend below the axes (under its tick labels and label), in as many columns as
+    fit the figure's width, so that the plot keeps the whole width (a legend at the side
+    took up to 45% of it and crowded the years); ``side``: at the right instead (plots
+    without a date axis, whose entries are long parameter names)."""
     handles, labels = ax.get_legend_handles_labels()
     for patch in extra or []:
         handles.append(patch)
         labels.append(patch.get_label())
-    if handles:
+    if not handles:
+        return
+    if reverse:
+        handles, labels = handles[::-1], labels[::-1]
+    if side:
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+        return
+    size = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
+    entry = [(rcParams["legend.handlelength"] + rcParams["legend.handletextpad"]
+              + rcParams["legend.columnspacing"]) * size + _text_width(label, size) for label in labels]
+    room = ax.figure.get_figwidth() * 72 * 0.92
+    ncols = next(n for n in range(len(labels), 0, -1)
+                 if n == 1 or sum(max(entry[c::n]) for c in range(n)) <= room)
+    nudge = ScaledTranslation(0, -(_below(ax) + 4) / 72, ax.figure.dpi_scale_trans)
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 0),
+              bbox_transform=ax.transAxes + nudge, ncols=ncols, borderaxespad=0)
 
 
 def _finish(ax: Axes, title: str, ylabel: str, xlabel: str, percent: bool) -> None:
@@ -150,9 +192,7 @@ def stacked_area(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, yla
         ax.plot(total.index, total, color="black", lw=1.5, ls="--", label=total_label)
     _finish(ax, title, ylabel, xlabel, percent=False)
     _date_axis(ax)
-    handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              borderaxespad=0)  # top of the legend = top of the stack
+    _legend(ax, reverse=True)  # first entry = top of the stack
     return ax
 
 
@@ -199,7 +239,7 @@ def index_bars(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, xlabe
     ax.grid(axis="y", visible=False)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
-    _legend(ax)
+    _legend(ax, side=True)
     return ax
 
 
@@ -225,8 +265,59 @@ def morris_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, x
     ax.set_ylabel(ylabel)
     _value_axis(ax, percent=False, axis="x")
     _value_axis(ax, percent=False, axis="y")
-    _legend(ax)
+    _legend(ax, side=True)
     return ax
+
+
+class PrimText(NamedTuple):
+    """The words of the PRIM figure (see :func:`prim_box`)."""
+
+    title: str
+    trajectory: str
+    coverage: str
+    density: str
+    restricted: str
+    chosen: str  # legend of the chosen box's marker
+    box: str
+    position: str
+
+
+def prim_box(trajectory: pd.DataFrame, limits: Mapping[str, Mapping[str, float]],
+             text: PrimText) -> Figure:
+    """Scenario discovery (PRIM): left, the peeling trajectory (coverage against density,
+    coloured by the levers restricted, the chosen box circled); right, each lever's range in
+    the chosen box within the sweep's range (red: restricted), as ``swsim discover`` draws it.
+
+    ``trajectory``: columns ``coverage, density, res_dim, chosen`` (discover's boxes.csv);
+    ``limits``: per lever ``low, high, sweep_low, sweep_high, restricted``.
+    """
+    fig = Figure(figsize=(12, max(3.5, 0.6 * len(limits) + 2)), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    points = left.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"],
+                          cmap="viridis")
+    row = trajectory[trajectory["chosen"].astype(bool)].iloc[0]
+    left.scatter([row["coverage"]], [row["density"]], s=160, facecolors="none", edgecolors="red",
+                 label=text.chosen)
+    left.set(xlabel=text.coverage, ylabel=text.density, xlim=(0, 1.02), ylim=(0, 1.02))
+    left.set_title(text.trajectory, loc="left")
+    fig.colorbar(points, ax=left, label=text.restricted)
+    left.legend(loc="lower left")
+    names = list(limits)
+    for i, name in enumerate(names):
+        lim = limits[name]
+        span = (lim["sweep_high"] - lim["sweep_low"]) or 1.0
+        lo = (lim["low"] - lim["sweep_low"]) / span
+        hi = (lim["high"] - lim["sweep_low"]) / span
+        right.barh(i, 1.0, color="#dddddd")
+        right.barh(i, hi - lo, left=lo, color="#d62728" if lim["restricted"] else OKABE_ITO[0])
+        right.text(1.02, i, f"{lim['low']:.3g} – {lim['high']:.3g}", va="center", fontsize="small")
+    right.set_yticks(range(len(names)), names)
+    right.set(xlim=(0, 1.35), xlabel=text.position)
+    right.set_title(text.box, loc="left")
+    right.grid(axis="y", visible=False)
+    right.invert_yaxis()
+    fig.suptitle(text.title)
+    return fig
 
 
 def district_tiles(values: pd.Series, ax: Axes | None = None, *, title: str, nodata: str,

@@ -103,8 +103,8 @@ class Indicator:
     at_deadline: float | None
     final: float | None
     first_met: str | None  # first month the median meets the target ("first reached")
-    status: str            # "met", "not_met", "pending" (run ends before the deadline) or
-                           # "no_data" (the results hold no such metric)
+    status: str            # "met", "not_met", "after_run" (the deadline lies after the run's
+                           # last month: not judged) or "no_data" (the results hold no such metric)
     kept: bool = True      # False when the median met it and later fell back
     met_since: str | None = None  # first month after which the median stays met to the end
     label: str = ""        # the scenario's wording (English), "" for the metric's label
@@ -123,8 +123,8 @@ def _indicator(ts: pd.DataFrame, t: PolicyTarget) -> Indicator:
     first = median.index[ok.to_numpy()][0].strftime("%Y-%m") if ok.any() else None
     since = met_since(ok)
     at = None
-    if t.date is not None and median.index[-1] < pd.Timestamp(t.date):  # run ends before it
-        status = "met" if first else "pending"
+    if t.date is not None and median.index[-1] < pd.Timestamp(t.date):
+        status = "after_run"  # the run ends before the deadline: neither met nor failed yet
     else:
         if t.date is not None:
             before = ok[median.index <= pd.Timestamp(t.date)]

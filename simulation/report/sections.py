@@ -27,7 +27,7 @@ from ..results import (
 )
 from . import html, prep
 from .data import RunFolder, SweepFolder
-from .i18n import effect_unit, metric_label, metric_unit, money_scale, points, tr, unit_label
+from .i18n import effect_unit, metric_label, metric_unit, money_scale, param_unit, points, tr, unit_label
 
 __all__ = ["Rendered", "run_page", "sweep_page"]
 
@@ -198,12 +198,14 @@ def _compare_section(runs: Sequence[tuple[str, RunFolder]], rendered: Sequence[R
 
 def _appendix(scenario: Any, lang: str) -> tuple[str, str, str]:
     params = prep.parameter_rows(scenario)
-    rows = [[p.path, _param_value(p.value), p.unit, p.source or tr("assumption", lang), p.description]
+    rows = [[p.path, _param_value(p.value), param_unit(p.unit, lang), p.source or tr("assumption", lang),
+             p.description]
             for p in params.itertuples(index=False)]
     headers = [tr(k, lang) for k in ("parameter", "value", "unit", "source", "description")]
     note = html.paragraph(tr("appendix_note", lang, n=int(params["assumption"].sum()), total=len(params)))
     classes = ["assumption" if a else "" for a in params["assumption"]]
-    body = html.table(headers, rows, row_classes=classes, cell_classes={3: "source"})
+    body = html.table(headers, rows, row_classes=classes, cell_classes={3: "source"},
+                      widths=(24, 16, 10, 22, 28))
     title = tr("sec_appendix", lang)
     return "appendix", title, html.section("appendix", title, note, body)
 
@@ -252,10 +254,11 @@ def _runs_section(sweep: SweepFolder, lang: str) -> tuple[str, str, str]:
     parts = []
     ranges = prep.swept_ranges(sweep.ranges, sweep.scenario)
     if len(ranges):
-        rows = [[r.path, f"{_param_value(r.low)} – {_param_value(r.high)}", r.unit, r.source, r.description]
+        rows = [[r.path, f"{_param_value(r.low)} – {_param_value(r.high)}", param_unit(r.unit, lang),
+                 r.source, r.description]
                 for r in ranges.itertuples(index=False)]
         headers = [tr(k, lang) for k in ("parameter", "range", "unit", "source", "description")]
-        parts.append(html.table(headers, rows, cell_classes={1: "nowrap"}))
+        parts.append(html.table(headers, rows, widths=(24, 16, 10, 22, 28)))
     runs = sweep.runs
     if runs is not None and "status" in runs.columns:
         counts = ", ".join(f"{k} {v}" for k, v in runs["status"].value_counts().items())
@@ -285,8 +288,10 @@ def _levers_section(sens: pd.DataFrame, lang: str) -> tuple[str, str, str]:
                                          html.table(headers, rows, numeric=(1, 4, 5)))
 
 
-def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, str, str] | None:
-    """Scenario discovery (``swsim discover``) results saved in the sweep's discovery/ folder."""
+def _discovery_section(sweep: SweepFolder, out: Path, lang: str,
+                       drawn: Rendered | None) -> tuple[str, str, str] | None:
+    """Scenario discovery (``swsim discover``) results saved in the sweep's discovery/ folder;
+    its figure as ``drawn`` in the report's language (plots/discovery.png), else discover's."""
     folder = sweep.path / DISCOVERY
     try:
         info = json.loads((folder / DISCOVERY_JSON).read_text(encoding="utf-8"))
@@ -299,8 +304,8 @@ def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, s
     if not box:
         return "discovery", title, html.section("discovery", title,
                                                 html.paragraph(tr("discovery_none", lang, **counts)))
-    parts = [html.paragraph(tr("discovery_summary", lang, how="replicates averaged"
-                               if "averaged" in str(info.get("classification", "")) else "per run",
+    how = tr("how_averaged" if "averaged" in str(info.get("classification", "")) else "how_per_run", lang)
+    parts = [html.paragraph(tr("discovery_summary", lang, how=how,
                                coverage=box["coverage"], density=box["density"], **counts))]
     rows = [[lever, f"{_param_value(lim['low'])} – {_param_value(lim['high'])}",
              f"{_param_value(lim['sweep_low'])} – {_param_value(lim['sweep_high'])}",
@@ -309,7 +314,10 @@ def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, s
                tr("restricted", lang)]
     parts.append(html.table(headers, rows, cell_classes={1: "nowrap", 2: "nowrap"}))
     png = folder / DISCOVERY_PNG
-    if png.is_file():
+    if drawn is not None:
+        parts.append(html.figure(drawn[1], f"{PLOTS}/{drawn[0]}.png", tr("discovery_plot", lang),
+                                 tr("discovery_plot", lang)))
+    elif png.is_file():
         href = os.path.relpath(png, out)
         parts.append(html.figure(png.read_bytes(), href, tr("discovery_plot", lang),
                                  tr("discovery_plot", lang)))
@@ -318,6 +326,8 @@ def _discovery_section(sweep: SweepFolder, out: Path, lang: str) -> tuple[str, s
 
 def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang: str) -> str:
     """The report page for a sweep folder."""
+    drawn = next((r for r in rendered if r[0] == "discovery"), None)
+    rendered = [r for r in rendered if r[0] != "discovery"]
     parts = []
     if sweep.sensitivity is not None:
         parts.append(_levers_section(sweep.sensitivity, lang))
@@ -327,7 +337,7 @@ def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang
         parts.append(("sensitivity", tr("sec_sweep", lang), html.section(
             "sensitivity", tr("sec_sweep", lang), html.paragraph(tr("no_sensitivity", lang)))))
     parts.insert(0, _runs_section(sweep, lang))
-    parts.append(_discovery_section(sweep, out, lang))
+    parts.append(_discovery_section(sweep, out, lang, drawn))
     if sweep.scenario is not None:
         parts.append(_appendix(sweep.scenario, lang))
     return html.document(lang, tr("sweep_title", lang, scenario=sweep.name), _sweep_header(sweep, out, lang),
