@@ -284,11 +284,12 @@ def test_good_progress_seconds_are_taken(monkeypatch):
 def test_a_reader_that_goes_away_ends_the_command_quietly():
     """``swsim list | head -0``: no BrokenPipeError traceback, status 141 as Unix tools."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "list"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    proc.stdout.close()  # the reader is gone before swsim writes a line
-    err = proc.stderr.read().decode()
-    assert proc.wait(timeout=60) == cli_module.BROKEN_PIPE and err == ""
+    with subprocess.Popen([sys.executable, "-m", "simulation.cli", "list"], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        proc.stdout.close()  # the reader is gone before swsim writes a line
+        err = proc.stderr.read().decode()
+        status = proc.wait(timeout=60)
+    assert status == cli_module.BROKEN_PIPE and err == ""
 
 
 def test_a_broken_pipe_of_anything_else_is_not_hidden(monkeypatch):
