@@ -120,7 +120,8 @@ def decision_chance(ex: Exam, propensity: float | FloatArray, worth: Any, prepar
          - ex.failure_effect * np.asarray(failures)
          - ex.age_effect * np.maximum(np.asarray(age) - 35.0, 0.0) / 10.0
          + ex.requirement_effect * np.asarray(required))
-    chance: FloatArray = 1.0 / (1.0 + np.exp(-z))
+    # z below -700 would overflow exp (a chance of 0 either way): the floor keeps it finite
+    chance: FloatArray = 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
     return chance
 
 
