@@ -101,11 +101,11 @@ def _cmd_list() -> int:
     return 0
 
 
-def _warn(ref: str, sc: Scenario) -> None:
+def _warn(ref: str, sc: Scenario, sets: Sequence[str] = ()) -> None:
     """Print what the scenario cannot do as asked (simulation/feasibility.py) on stderr."""
     from .feasibility import check
 
-    for warning in check(sc):
+    for warning in check(sc, sets):
         print(warning.line(ref), file=sys.stderr)
 
 
@@ -113,7 +113,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for f in args.files:
         sc = load_scenario(f, args.sets)
         print(f"ok: {f} ({sc.name}, {sc.months} months from {sc.start})")
-        _warn(f, sc)
+        _warn(f, sc, args.sets)
     return 0
 
 
@@ -196,7 +196,7 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
         if args.quiet:
             print(out)
             continue
-        _warn(ref, sc)  # after the run, so that an error stays the only line when it fails
+        _warn(ref, sc, args.sets)  # after the run, so that an error stays the only line when it fails
         print(f"wrote {out}/ ({sc.name}{' with --set overrides' if args.sets else ''}: "
               f"{args.replicates} replicate(s), {sc.months} months, "
               f"{result.wall_seconds:.1f} s{'' if executor.kind == 'serial' else ' ' + how(executor)})"
