@@ -189,8 +189,9 @@ def _scaled(p: FloatArray, total: float) -> FloatArray:
 def decide_to_register(model: SocialWorkModel, total: int | None = None) -> tuple[IntArray, int]:
     """Who registers this year among the eligible, and how many outsiders: each decides
     with :func:`register_probability`. With an observed ``total`` (a registrations series)
-    the count is the data's as far as the eligible and ``outside_pool`` supply it (beyond,
-    every one of them registers), and who registers still follows the probabilities."""
+    the count is the data's, exactly, as far as the eligible and ``outside_pool`` supply it
+    (beyond, every one of them registers), and who registers still follows the
+    probabilities."""
     ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
     rows = np.flatnonzero(eligible_for_exam(model))
     p = register_probability(model, rows)
@@ -202,11 +203,13 @@ def decide_to_register(model: SocialWorkModel, total: int | None = None) -> tupl
         # outsiders in proportion to their expected share, within the pool, and the
         # eligible workers the rest
         outsiders = min(max(int(round(total * share_out)), total - len(rows)), ex.outside_pool)
-        p = _scaled(p, total - outsiders)
-    else:
-        outsiders = draws.binomial(ex.outside_pool, p_out)
+        picked = draws.select_exactly(_scaled(p, total - outsiders), total - outsiders,
+                                      w.rank_key[rows])
+        chosen: IntArray = rows[picked]
+        return chosen, int(outsiders)
+    outsiders = draws.binomial(ex.outside_pool, p_out)
     # drawn within each group, so one group's policy never moves another's count
-    chosen: IntArray = rows[draws.select(p, w.rank_key[rows], strata=registrant_group(model)[rows])]
+    chosen = rows[draws.select(p, w.rank_key[rows], strata=registrant_group(model)[rows])]
     return chosen, int(outsiders)
 
 
