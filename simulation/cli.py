@@ -30,7 +30,11 @@ from .summary import summary_table
 if TYPE_CHECKING:
     from .execution.executors import Executor
 
-__all__ = ["COMMANDS", "UsageError", "main"]
+__all__ = ["COMMANDS", "MAX_REPLICATES", "UsageError", "main"]
+
+#: most replicates one ``swsim run`` may ask for: a sweep's per-point limit (experiment files,
+#: simulation/experiments/spec.py); every replicate's monthly table is held in memory
+MAX_REPLICATES = 10_000
 
 #: further sub-commands, each a module exposing ``add_parser(subparsers)`` and
 #: ``main(args) -> int``; keep those modules light to import (heavy imports inside main)
@@ -54,6 +58,16 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _replicates(text: str) -> int:
+    """``--replicates``: a whole number from 1 to :data:`MAX_REPLICATES`."""
+    value = positive_int(text)
+    if value > MAX_REPLICATES:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_REPLICATES:,}, got {value:,} (for more, run other --seed values "
+            "into other folders)")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = Parser(prog="swsim", description="Simulate China's grassroots social-work system.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -64,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                    "results/<scenario>.set-<hash> with --set; with several scenarios, one "
                    "sub-folder each)")
     r.add_argument("--seed", type=seed_int, default=1, help="run seed (default 1)")
-    r.add_argument("--replicates", type=positive_int, default=1, help="stochastic replicates")
+    r.add_argument("--replicates", type=_replicates, default=1,
+                   help=f"stochastic replicates (1-{MAX_REPLICATES:,})")
     add_options(r, default="1")  # --workers, --scheduler: replicates in parallel, same bytes
     r.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one parameter (repeatable), e.g. workforce.attrition_rate=0.2")
@@ -92,11 +107,11 @@ def _cmd_list() -> int:
     return 0
 
 
-def _warn(ref: str, sc: Scenario) -> None:
+def _warn(ref: str, sc: Scenario, sets: Sequence[str] = ()) -> None:
     """Print what the scenario cannot do as asked (simulation/feasibility.py) on stderr."""
     from .feasibility import check
 
-    for warning in check(sc):
+    for warning in check(sc, sets):
         print(warning.line(ref), file=sys.stderr)
 
 
@@ -104,7 +119,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for f in args.files:
         sc = load_scenario(f, args.sets)
         print(f"ok: {f} ({sc.name}, {sc.months} months from {sc.start})")
-        _warn(f, sc)
+        _warn(f, sc, args.sets)
     return 0
 
 
@@ -187,7 +202,7 @@ def _run_each(args: argparse.Namespace, scenarios: list[Scenario], outs: list[Pa
         if args.quiet:
             print(out)
             continue
-        _warn(ref, sc)  # after the run, so that an error stays the only line when it fails
+        _warn(ref, sc, args.sets)  # after the run, so that an error stays the only line when it fails
         print(f"wrote {out}/ ({sc.name}{' with --set overrides' if args.sets else ''}: "
               f"{args.replicates} replicate(s), {sc.months} months, "
               f"{result.wall_seconds:.1f} s{'' if executor.kind == 'serial' else ' ' + how(executor)})"

@@ -2,9 +2,11 @@
 
 A scenario can be valid and still not able to reach its own plan: money that cannot
 pay for the stations its targets require by the deadline, a start after a deadline,
-a certified-share target with no exam takers to reach it. Each check here is a rough,
-stated estimate made before any run (no simulation); each warning names the key to
-change and by how much. They are warnings, not errors: exit status stays 0.
+a certified-share target with no exam takers to reach it, a registrations series larger
+than the people who may sit the exam, a parameter set where the scenario's mode never
+reads it. Each check here is a rough, stated estimate made before any run (no
+simulation); each warning names the key to change and by how much. They are warnings,
+not errors: exit status stays 0.
 
 The network's yearly cost (:func:`network_cost`) counts, at the target coverage: the
 operating cost of every centre, station and room; the funded posts of centres and
@@ -17,13 +19,19 @@ by service volume, so a budget just above it can still fall short.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from .params import Scenario
 from .params.schema import SOURCES
-from .state import months_between
+from .state import month_label, months_between
 
-__all__ = ["TIGHT", "Warning_", "check", "network_cost", "yearly_budget"]
+__all__ = ["TIGHT", "Warning_", "check", "exam_pools", "inert", "network_cost", "yearly_budget"]
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,136 @@ def _certified_share(sc: Scenario) -> list[Warning_]:
     return out
 
 
-def check(sc: Scenario) -> list[Warning_]:
-    """Every warning for ``sc``: money, deadlines, certified community workers."""
-    return [*_deadlines(sc), *_money(sc), *_certified_share(sc)]
+def exam_pools(sc: Scenario) -> dict[str, int]:
+    """People who may sit the exam at the start, by pool (an estimate, before any run): the
+    uncertified community and grid workers and professionals, the assistants whose time at
+    their level allows the intermediate exam (time at level at the start is uniform over
+    ``max_years_at_level_start``), and ``outside_pool``. The growth rule draws on community
+    workers, the workforce and outsiders; the decision on grid workers too."""
+    wf, ex = sc.workforce, sc.workforce.exam
+    span, wait = wf.max_years_at_level_start, ex.min_years_to_intermediate
+    ready = max(0.0, 1.0 - wait / span) if span > 0 else float(wait <= 0)
+    assistants = wf.share_assistant * ready  # of national certificate holders
+
+    def pool(n: int, share: float) -> int:
+        certified = round(n * share)
+        return n - certified + round(certified * assistants)
+
+    cw_cert = round(wf.community_workers * wf.community_worker_certified_share)
+    grid_cert = round(wf.grid_workers * wf.grid_worker_certified_share)
+    others = wf.national_certified - cw_cert - grid_cert
+    pools = {"community workers": pool(wf.community_workers, wf.community_worker_certified_share),
+             "grid workers": pool(wf.grid_workers, wf.grid_worker_certified_share),
+             "workforce": wf.talent_total - wf.national_certified + round(others * assistants),
+             "outside_pool": ex.outside_pool}
+    if ex.registration_mode == "growth":
+        del pools["grid workers"]
+    return pools
+
+
+def _series(sc: Scenario) -> list[Warning_]:
+    """Registrations series years the run cannot honour: more registrants than the pools
+    hold (the model registers all of them then), a year whose exam the run does not reach,
+    and (growth rule) a count above the rule's ceiling."""
+    ex = sc.workforce.exam
+    pools = exam_pools(sc)
+    supply = sum(pools.values())
+    ceiling = ex.max_registrations_share * sc.territory.population
+    end = sc.months - 1  # the run's last month, counted from its first
+    out = []
+    for year, count in sorted((ex.registrations_series or {}).items()):
+        key = f"workforce.exam.registrations_series.{year}"
+        exam = f"{year}-{ex.month:02d}"
+        if not 0 <= months_between(sc.start, exam) <= end:
+            out.append(Warning_(key, f"the {year} exam ({exam}) is outside the run ({sc.start} "
+                                f"to {month_label(sc.start, end)}): this year has no effect"))
+        elif count > supply:
+            parts = ", ".join(f"{k} {v:,}" for k, v in pools.items())
+            out.append(Warning_(key, f"{count:,} registrations are more than the people who may "
+                                f"sit the exam (about {supply:,} at the start: {parts}); the run "
+                                "registers every one of them instead. Check the figure, or raise "
+                                "workforce.exam.outside_pool if more outsiders sit the exam"))
+        elif ex.registration_mode == "growth" and count > ceiling:
+            out.append(Warning_(key, f"{count:,} registrations are above the growth rule's "
+                                "ceiling (workforce.exam.max_registrations_share x population = "
+                                f"{ceiling:,.0f}), which a series overrides: the run registers "
+                                f"{count:,}. Check the figure"))
+    return out
+
+
+def _show(value: Any) -> str:
+    """A value as the YAML of a scenario writes it."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _get(sc: Scenario, path: str) -> Any:
+    node: Any = sc
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def _acts(sc: Scenario, when: dict[str, Any]) -> str:
+    """'' when every condition of a ``when`` declaration holds in ``sc``; else the first
+    that fails and what would make it hold, in words."""
+    for switch, allowed in when.items():
+        now = _get(sc, switch)
+        if isinstance(allowed, dict):
+            if now in allowed["not"]:
+                return (f"while {switch} is {_show(now)}. Set {switch} as well, or leave this "
+                        "key out")
+        elif now not in allowed:
+            return (f"while {switch} is {_show(now)}. Set {switch}: "
+                    f"{' or '.join(_show(x) for x in allowed)} as well, or leave this key out")
+    return ""
+
+
+@cache
+def _defaults() -> Scenario:
+    return Scenario()
+
+
+def _declared(model: BaseModel, default: BaseModel | None, prefix: str = ""
+              ) -> Iterator[tuple[str, Any, Any, dict[str, Any]]]:
+    """Every parameter that declares ``when`` (simulation/params/schema.py): its path, value,
+    default (in the default scenario; a list item's field default) and declaration."""
+    for name, info in type(model).model_fields.items():
+        value, path = getattr(model, name), f"{prefix}{name}"
+        if default is not None:
+            dflt = getattr(default, name)
+        else:
+            dflt = info.get_default(call_default_factory=True)
+            dflt = None if dflt is PydanticUndefined else dflt
+        if isinstance(value, BaseModel):
+            yield from _declared(value, dflt if isinstance(dflt, BaseModel) else None, path + ".")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _declared(item, None, f"{path}.{i}.")
+        elif isinstance(info.json_schema_extra, dict) and "when" in info.json_schema_extra:
+            yield path, value, dflt, info.json_schema_extra
+
+
+def inert(sc: Scenario, sets: Sequence[str] = ()) -> list[Warning_]:
+    """Parameters set (by the scenario's files away from their default, or by ``--set``)
+    where the scenario's mode never reads them: each declares the modes it acts in
+    (``when`` in simulation/params/schema.py). A parameter a file may keep for another mode
+    (``kept``) is warned about only when ``--set`` names it."""
+    given = {item.partition("=")[0].strip() for item in sets}
+    out = []
+    for path, value, default, extra in _declared(sc, _defaults()):
+        why = _acts(sc, extra["when"])
+        if not why or not (path in given or (value != default and not extra.get("kept"))):
+            continue
+        kept = f" (here it is only {extra['kept']})" if extra.get("kept") else ""
+        out.append(Warning_(path, f"set to {_show(value)}, but it has no effect on the run"
+                            f"{kept} {why}"))
+    return out
+
+
+def check(sc: Scenario, sets: Sequence[str] = ()) -> list[Warning_]:
+    """Every warning for ``sc`` (``sets``: the ``--set`` items it was loaded with): money,
+    deadlines, certified community workers, registrations series, parameters without effect."""
+    return [*_deadlines(sc), *_money(sc), *_certified_share(sc), *_series(sc), *inert(sc, sets)]

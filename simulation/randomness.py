@@ -70,6 +70,32 @@ class Draws:
         mask[order[picked]] = True
         return mask
 
+    def select_exactly(self, p: NDArray[Any], k: int, key: NDArray[Any]) -> NDArray[np.bool_]:
+        """Boolean mask of exactly ``k`` items (at most all), each selected with a chance
+        close to ``p`` when ``p`` sums to ``k`` (an observed count, e.g. a registrations series).
+
+        Random: Pareto sampling (Rosen 1997), the ``k`` smallest odds(u) / odds(p) for uniform
+        ``u`` drawn as :meth:`select` draws them (an item of ``p`` 1 always, of ``p`` 0 last).
+        Deterministic: :meth:`select` along ``key`` (one stratum), which picks round(sum p)."""
+        p = np.asarray(p, dtype=float)
+        k = min(max(int(k), 0), len(p))
+        if self.deterministic:
+            mask = self.select(p, key)
+            extra = int(mask.sum()) - k  # sum p is k to within float rounding
+            if extra > 0:  # drop the picked items of highest key, or add the unpicked of lowest
+                mask[np.flatnonzero(mask)[np.argsort(key[mask], kind="stable")[-extra:]]] = False
+            elif extra < 0:
+                mask[np.flatnonzero(~mask)[np.argsort(key[~mask], kind="stable")[:-extra]]] = True
+            return mask
+        u = self.rng.random(len(p))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = np.where(p < 1.0, p / (1.0 - p), np.inf)
+            score = np.where(odds > 0, (u / (1.0 - u)) / odds, np.inf)
+        mask = np.zeros(len(p), dtype=bool)
+        if k:
+            mask[np.argpartition(score, k - 1)[:k]] = True
+        return mask
+
     def choose(self, pool: NDArray[Any], k: int, key: NDArray[Any],
                prefer: NDArray[Any] | None = None) -> NDArray[Any]:
         """``k`` distinct items of ``pool`` (at most all of them), in pool order; items

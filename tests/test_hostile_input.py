@@ -3,11 +3,14 @@ within bounded time and memory, and nothing is written."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
+from conftest import SMALL, refused
 
 from simulation.params import ScenarioError, load_scenario
 from simulation.params.loader import MAX_DEPTH, MAX_EXTENDS
@@ -154,3 +157,119 @@ def test_nesting_at_the_limit_is_still_read(tmp_path):
 def test_hostile_set_values(item, message):
     with pytest.raises(ScenarioError, match=message.replace("(", r"\(")):
         load_scenario("small_city", [item])
+
+
+# ---- in-bounds values the model cannot run (issue 21, group 4) ------------------------------
+
+def _overlapping_events(n: int, multiplier: float) -> str:
+    events = "".join(f"  - {{name: e{i}, start: 2022-01, months: 12, multiplier: {multiplier}, "
+                     "source: test}\n" for i in range(n))
+    return f"residents:\n  events:\n{events}"
+
+
+CANNOT_RUN = {
+    # each value is within its own bounds; together or over the run they cannot be simulated
+    "100 overlapping events x1000": (_overlapping_events(100, 1000), "residents.events: need would "
+                                     "grow 1e+300-fold during the run"),
+    "the largest workforce": ("workforce: {talent_total: 50000000}\n",
+                              "workforce: the run could hold 50,003,946 people"),
+    "outside_pool 1e8": ("workforce: {exam: {outside_pool: 100000000}}\n",
+                         "outside passers 100,000,000"),
+    "a million places x 60 months' wait": (
+        "territory: {communities: 1000000, villages: 1000000}\nservice: {max_wait_months: 60}\n",
+        "the model holds at most 10,000,000"),
+    "need growing 100% a year for 100 years": (
+        "months: 1200\nresidents: {elderly: {need_growth: 1.0}}\n",
+        "residents.elderly.need_growth: need would grow"),
+    "no direct service hours": ("service: {worker_hours: 0}\n",
+                                "service.worker_hours: Input should be greater than or equal to 1"),
+    "reassigned workers giving no time": (
+        "network: {reassigned_time_share: 0}\n",
+        "network.reassigned_time_share: Input should be greater than or equal to 0.05"),
+    "a registration count of 10^12": (
+        "workforce: {exam: {registrations_series: {2023: 1000000000000}}}\n",
+        "workforce.exam.registrations_series.2023: Input should be less than or equal to 10000000"),
+}
+
+
+@pytest.mark.parametrize("name", list(CANNOT_RUN))
+def test_in_bounds_values_that_cannot_run_are_refused(name, tmp_path, cli):
+    """Before: "lam value too large", MemoryError, an integer cast of infinity, 2e9 posts per
+    room, a crash at 10^12 registrations. Now: one line, exit 2, nothing written."""
+    text, message = CANNOT_RUN[name]
+    path = tmp_path / "big.yaml"
+    path.write_text(f"extends: {SMALL}\nname: big\n{text}", encoding="utf-8")
+    started = time.monotonic()
+    status, out, err = cli("run", path, "--out", tmp_path / "out")
+    assert status == 2 and out == "" and err.startswith("error: "), err
+    assert err.count("\n") == 1 and message in err, err
+    assert time.monotonic() - started < 10 and not (tmp_path / "out").exists()
+
+
+def test_refusals_of_unrunnable_values_are_bounded_in_memory(tmp_path):
+    """The refusals come from the scenario alone: nothing is built, within 1 GB of address space."""
+    paths = []
+    for i, key in enumerate(("the largest workforce", "outside_pool 1e8",
+                             "a million places x 60 months' wait")):
+        paths.append(tmp_path / f"big{i}.yaml")
+        paths[-1].write_text(f"extends: {SMALL}\nname: big{i}\n{CANNOT_RUN[key][0]}")
+    code = textwrap.dedent(f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from simulation.cli import main
+        sys.exit(max(main(["run", p, "--out", p + ".out"]) for p in {[str(p) for p in paths]!r}))
+        """)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and res.stderr.count("\n") == 3, res.stderr
+    assert "Traceback" not in res.stderr and not any(tmp_path.glob("*.out"))
+
+
+@pytest.mark.filterwarnings("error")
+def test_extreme_salaries_run_without_numpy_overflow():
+    """Before: "overflow encountered in exp" in the exam decision (a pay step of -1e6 yuan)."""
+    from simulation.model import SocialWorkModel
+
+    for sets in (["funding.salary_none=1e6"], ["funding.salary_assistant=1e6"],
+                 ["funding.salary_intermediate=0", "funding.salary_senior=1e6",
+                  "funding.wage_growth=0.5"]):
+        model = SocialWorkModel(load_scenario(SMALL, ["months=13", *sets]), seed=1)
+        model.run()
+        assert all(math.isfinite(v) for v in model.records[-1].values()
+                   if isinstance(v, float) and v == v), sets
+
+
+@pytest.mark.filterwarnings("error")
+def test_smallest_service_hours_and_time_share_keep_posts_finite():
+    """At the new lower bounds a room's reassigned headcount stays a whole number within the
+    community workers (before: infinity or 2e9 cast to integer posts)."""
+    from simulation.model import SocialWorkModel
+
+    sc = load_scenario(SMALL, ["months=3", "service.worker_hours=1",
+                               "network.reassigned_time_share=0.05"])
+    model = SocialWorkModel(sc, seed=1)
+    model.run()
+    assert 0 < model.units.posts.max() <= sc.workforce.community_workers
+
+
+# ---- --replicates (issue 21, group 4) --------------------------------------------------------
+
+def test_replicates_have_an_upper_bound(cli, tmp_path):
+    """Before: --replicates 100000000000 was accepted and tried."""
+    from simulation.cli import MAX_REPLICATES
+
+    refused(cli("run", SMALL, "--replicates", "100000000000", "--out", tmp_path / "o"),
+            f"--replicates: at most {MAX_REPLICATES:,}, got 100,000,000,000")
+    refused(cli("run", SMALL, "--replicates", str(MAX_REPLICATES + 1), "--out", tmp_path / "o"),
+            "--replicates: at most")
+    assert not (tmp_path / "o").exists()
+
+
+def test_sweep_replicates_have_the_same_bound(cli, tmp_path):
+    from simulation.cli import MAX_REPLICATES
+
+    exp = tmp_path / "e.yaml"
+    exp.write_text(f"name: e\nscenario: small_city\nmethod: lhs\nsamples: 2\n"
+                   f"replicates: {MAX_REPLICATES + 1}\noutputs: [certified_total]\n"
+                   "parameters: {workforce.attrition_rate: [0.1, 0.2]}\n")
+    refused(cli("sweep", exp, "--check"), f"replicates: Input should be less than or equal to "
+            f"{MAX_REPLICATES}")

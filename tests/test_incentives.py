@@ -9,7 +9,7 @@ from conftest import SMALL
 
 from simulation import run
 from simulation.model import SocialWorkModel
-from simulation.params import load_scenario
+from simulation.params import ScenarioError, load_scenario
 
 DET = "deterministic=true"
 
@@ -162,3 +162,198 @@ def test_explain_lists_incentive_policies(cli):
     status, out, err = cli("explain", "qualified_recruitment")
     assert status == 0, err
     assert "community_worker_exam_support: community_workers, 2022-01..open: bonus 2,000" in out
+
+
+# ---- registrations series the pools cannot supply (issue 21, group 3) -----------------------
+
+def _registrations(*sets: str) -> dict[str, tuple[float, float]]:
+    """June registrations and the month's professionals, small city, 19 months."""
+    ts = _ts("months=19", *sets)
+    june = ts[ts.date.str.endswith("-06")].set_index("date")
+    return {d: (r["exam_registrations"], r["social_workers_total"]) for d, r in june.iterrows()}
+
+
+@pytest.mark.parametrize("mode", ["decision", "growth"])
+def test_a_series_beyond_the_pools_registers_every_one_of_them(mode):
+    """Before: {2023: 100000} (growth) drew 98,237 registrants from an outside pool of 1,200
+    and the workforce jumped 1,509 -> 25,621; {2022: 10000} (decision) took 2,030 outsiders
+    from the same pool. Now at most every eligible worker and the whole outside pool."""
+    big = _registrations(f"workforce.exam.registration_mode={mode}",
+                         "workforce.exam.registrations_series={2022: 10000, 2023: 100000}")
+    pools = load_scenario(SMALL).workforce
+    everyone = pools.talent_total + pools.community_workers + pools.grid_workers \
+        + pools.exam.outside_pool
+    for registered, _ in big.values():
+        assert 1_000 < registered <= everyone
+    ts = _ts("months=19", f"workforce.exam.registration_mode={mode}",
+             "workforce.exam.registrations_series={2022: 10000, 2023: 100000}")
+    outside = ts.set_index("date")["exam_registrations.outside"]
+    assert outside.max() <= pools.exam.outside_pool
+    assert ts["social_workers_total"].max() < 2.5 * pools.talent_total
+
+
+@pytest.mark.parametrize("mode", ["decision", "growth"])
+def test_a_series_the_pools_can_supply_is_recorded_as_written(mode):
+    """What is recorded is what the series says, in deterministic and random runs (before:
+    small_city's {2022: 500} recorded 514 in a random run)."""
+    for det in ([DET], []):
+        got = _registrations(*det, f"workforce.exam.registration_mode={mode}",
+                             "workforce.exam.registrations_series={2022: 500, 2023: 1500}")
+        assert got["2022-06"][0] == 500 and got["2023-06"][0] == 1500, (det, got)
+
+
+def test_growth_outsiders_beyond_the_pool_come_from_the_eligible():
+    """Growth rule, an outside pool of 10: the series' count still holds, outsiders at most 10."""
+    ts = _ts(DET, "months=7", "workforce.exam.registration_mode=growth",
+             "workforce.exam.outside_pool=10", "workforce.exam.registrations_series={2022: 900}")
+    june = ts.set_index("date").loc["2022-06"]
+    assert june["exam_registrations"] == 900 and june["exam_registrations.outside"] == 10
+
+
+def test_validate_warns_on_a_series_the_pools_cannot_supply(cli):
+    status, _, err = cli("validate", SMALL, "--set", "workforce.exam.registration_mode=growth",
+                         "--set", "workforce.exam.registrations_series={2023: 100000, 2030: 5}")
+    lines = [x for x in err.splitlines() if "registrations_series" in x]
+    assert status == 0 and len(lines) == 2, err
+    assert lines[0].startswith(f"warning: {SMALL}: workforce.exam.registrations_series.2023: "
+                               "100,000 registrations are more than the people who may sit the "
+                               "exam (about 3,009 at the start: community workers 705, "
+                               "workforce 1,104, outside_pool 1,200)")
+    assert "registrations_series.2030: the 2030 exam (2030-06) is outside the run" in lines[1]
+    _, _, err = cli("validate", SMALL, "--set", "workforce.exam.registration_mode=growth",
+                    "--set", "workforce.exam.registrations_series={2023: 2000}")
+    assert "2,000 registrations are above the growth rule's ceiling" in err  # 834 in the small city
+    assert "registrations_series" not in cli("validate", "registration_surge_2025")[2]
+
+
+# ---- parameters set where the scenario's mode never reads them (issue 21, group 3) ----------
+
+def _declared_modes():
+    """Every parameter that declares the modes it acts in, and a value it does not have."""
+    from simulation.feasibility import _declared, _defaults
+    from simulation.params.schema import describe_parameters
+
+    high = {r["path"]: r["high"] for r in describe_parameters()}
+    out = []
+    for path, value, _, extra in _declared(_defaults(), None):
+        if value is None:
+            other = "2023"  # a year
+        elif isinstance(value, bool):
+            other = "true" if not value else "false"
+        else:
+            mid = value + (high[path] - value) / 4  # within the bounds, away from the default
+            other = str(round(mid) if isinstance(value, int) else mid)
+        out.append((path, other, extra["when"]))
+    return out
+
+
+MODES = {"workforce.exam.registration_mode": ["decision", "growth"],
+         "staffing.posts_rule": ["fixed", "workload"], "deterministic": [True, False]}
+
+
+def _elsewhere(when: dict) -> list[str]:
+    """--set items that put the scenario in a mode where a ``when`` declaration fails: its
+    "not" condition fails (the switch left null, the other conditions held), else its first."""
+    if any(isinstance(allowed, dict) for allowed in when.values()):
+        return [f"{switch}={allowed[0]}" for switch, allowed in when.items()
+                if not isinstance(allowed, dict)]
+    switch, allowed = next(iter(when.items()))
+    value = next(v for v in MODES[switch] if v not in allowed)
+    return [f"{switch}={str(value).lower()}"]
+
+
+DECLARED = _declared_modes()
+
+
+def test_every_mode_switch_declares_its_parameters():
+    paths = {p for p, _, _ in DECLARED}
+    assert {"workforce.exam.registration_growth", "workforce.exam.registrations_base",
+            "workforce.exam.max_registrations_share", "workforce.exam.from_community_workers",
+            "workforce.exam.from_workforce", "workforce.exam.incentive_multiplier",
+            "workforce.exam.worth_effect", "workforce.exam.propensity_outside",
+            "network.station_posts", "network.centre_posts", "staffing.max_posts",
+            "workforce.age_sd"} <= paths
+
+
+@pytest.mark.parametrize("path,other,when", DECLARED, ids=[p for p, _, _ in DECLARED])
+def test_a_declared_parameter_changes_nothing_outside_its_mode(path, other, when):
+    """The declaration is true: in a mode where it says the parameter does not act, changing
+    it leaves every metric of a deterministic run unchanged (and validate says so)."""
+    mode = [DET, "months=14", *_elsewhere(when)]
+    if path.startswith("workforce.incentives"):
+        pytest.skip("list items are checked by test_requirement_has_no_effect_under_the_growth_rule")
+    base = _ts(*mode, seed=3)
+    try:
+        changed = _ts(*mode, f"{path}={other}", seed=3)
+    except ScenarioError as exc:  # refused outright: stronger than a warning
+        assert path.startswith("workforce.exam.incentive_") and "growth rule" in exc.message
+        return
+    assert base.drop(columns="scenario").equals(changed.drop(columns="scenario")), path
+    from simulation.feasibility import check
+
+    warned = [w.key for w in check(load_scenario(SMALL, [*mode, f"{path}={other}"]),
+                                   [f"{path}={other}"])]
+    assert path in warned
+
+
+def test_requirement_has_no_effect_under_the_growth_rule(cli):
+    growth = [DET, "months=14", "workforce.exam.registration_mode=growth"]
+    base = _ts(*growth, _policy(requirement="false"))
+    assert base.equals(_ts(*growth, _policy(requirement="true")))
+    _, _, err = cli("validate", SMALL, *[a for s in [*growth, _policy(requirement="true")]
+                                         for a in ("--set", s)])
+    assert "workforce.incentives.0.requirement: set to true, but it has no effect" in err
+
+
+def test_readme_growth_example_warns_and_its_replacement_changes_the_run(cli, tmp_path):
+    """Before: `swsim run --set workforce.exam.registration_growth=0.6` changed nothing under
+    the default registration_mode: decision, silently."""
+    status, _, err = cli("validate", SMALL, "--set", "workforce.exam.registration_growth=0.6")
+    assert status == 0 and (f"warning: {SMALL}: workforce.exam.registration_growth: set to 0.6, "
+                            "but it has no effect on the run while workforce.exam.registration_mode "
+                            "is decision. Set workforce.exam.registration_mode: growth as well, "
+                            "or leave this key out") in err
+    status, _, err = cli("run", SMALL, "--set", "months=7", "--set",
+                         "workforce.exam.registration_growth=0.6", "--out", tmp_path / "a")
+    assert status == 0 and "workforce.exam.registration_growth: set to 0.6" in err
+    # the README's replacement: the growth-rule scenario, where the key acts
+    _, _, err = cli("validate", "registration_growth_sustained", "--set",
+                    "workforce.exam.registration_growth=0.6")
+    assert "registration_growth" not in err
+    growth = [DET, "months=19", "workforce.exam.registration_mode=growth"]
+    assert _june(_ts(*growth, "workforce.exam.registration_growth=0.6"))["2023-06"] > \
+        _june(_ts(*growth))["2023-06"]
+
+
+def test_kept_reference_values_warn_only_when_set(cli):
+    """small_city keeps registrations_base (the decision's calibration reference) without a
+    warning; --set of it under the decision is warned about."""
+    assert "registrations_base" not in cli("validate", SMALL)[2]
+    _, _, err = cli("validate", SMALL, "--set", "workforce.exam.registrations_base=800")
+    assert "workforce.exam.registrations_base: set to 800, but it has no effect on the run " \
+           "(here it is only the count the decision's propensities are calibrated to" in err
+
+
+def test_shipped_scenarios_set_nothing_without_effect():
+    from simulation.feasibility import inert
+    from simulation.params import shipped_scenarios
+
+    for name in shipped_scenarios():
+        assert inert(load_scenario(name)) == [], name
+
+
+def test_exact_selection_keeps_each_persons_chance():
+    """A series' count is drawn exactly (Pareto sampling): people of chance 1 always, of
+    chance 0 never while others remain, everyone else about as often as their chance."""
+    from simulation.randomness import Draws
+
+    p = np.r_[np.full(50, 0.1), np.full(50, 0.5), [1.0, 1.0, 0.0]]  # sums to 32
+    key = np.random.default_rng(0).random(len(p))
+    draws = Draws(np.random.default_rng(1))
+    picks = np.array([draws.select_exactly(p, 32, key) for _ in range(2000)])
+    assert (picks.sum(axis=1) == 32).all()
+    assert picks[:, 100:102].all() and not picks[:, 102].any()
+    assert picks[:, :50].mean() == pytest.approx(0.1, abs=0.02)
+    assert picks[:, 50:100].mean() == pytest.approx(0.5, abs=0.02)
+    det = Draws(np.random.default_rng(1), deterministic=True).select_exactly(p, 32, key)
+    assert det.sum() == 32 and det[100:102].all() and not det[102]

@@ -120,7 +120,8 @@ def decision_chance(ex: Exam, propensity: float | FloatArray, worth: Any, prepar
          - ex.failure_effect * np.asarray(failures)
          - ex.age_effect * np.maximum(np.asarray(age) - 35.0, 0.0) / 10.0
          + ex.requirement_effect * np.asarray(required))
-    chance: FloatArray = 1.0 / (1.0 + np.exp(-z))
+    # z below -700 would overflow exp (a chance of 0 either way): the floor keeps it finite
+    chance: FloatArray = 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
     return chance
 
 
@@ -188,27 +189,36 @@ def _scaled(p: FloatArray, total: float) -> FloatArray:
 def decide_to_register(model: SocialWorkModel, total: int | None = None) -> tuple[IntArray, int]:
     """Who registers this year among the eligible, and how many outsiders: each decides
     with :func:`register_probability`. With an observed ``total`` (a registrations series)
-    the count is the data's and who registers still follows the probabilities."""
+    the count is the data's, exactly, as far as the eligible and ``outside_pool`` supply it
+    (beyond, every one of them registers), and who registers still follows the
+    probabilities."""
     ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
     rows = np.flatnonzero(eligible_for_exam(model))
     p = register_probability(model, rows)
     p_out = outside_probability(model)
     if total is not None:
+        total = min(total, len(rows) + ex.outside_pool)
         expected = p.sum() + ex.outside_pool * p_out
         share_out = ex.outside_pool * p_out / expected if expected > 0 else 0.0
-        outsiders = int(round(total * share_out))
-        p = _scaled(p, total - outsiders)
-    else:
-        outsiders = draws.binomial(ex.outside_pool, p_out)
+        # outsiders in proportion to their expected share, within the pool, and the
+        # eligible workers the rest
+        outsiders = min(max(int(round(total * share_out)), total - len(rows)), ex.outside_pool)
+        picked = draws.select_exactly(_scaled(p, total - outsiders), total - outsiders,
+                                      w.rank_key[rows])
+        chosen: IntArray = rows[picked]
+        return chosen, int(outsiders)
+    outsiders = draws.binomial(ex.outside_pool, p_out)
     # drawn within each group, so one group's policy never moves another's count
-    chosen: IntArray = rows[draws.select(p, w.rank_key[rows], strata=registrant_group(model)[rows])]
+    chosen = rows[draws.select(p, w.rank_key[rows], strata=registrant_group(model)[rows])]
     return chosen, int(outsiders)
 
 
-def register_by_shares(model: SocialWorkModel, total: int) -> IntArray:
-    """Growth rule: who registers among this year's ``total`` registrations: eligible
-    community workers and workforce members, each pool its share, recently trained
-    people first."""
+def register_by_shares(model: SocialWorkModel, total: int) -> tuple[IntArray, int]:
+    """Growth rule: who registers among this year's ``total`` registrations, and how many
+    outsiders: eligible community workers and workforce members, each pool its share,
+    recently trained people first; the rest outsiders, as many as ``outside_pool`` holds
+    (a pool too small for its share leaves the rest to outsiders, and outsiders beyond
+    the pool leave theirs to the eligible left); beyond them all, every one registers."""
     ex, w, draws = model.params.workforce.exam, model.workers, model.draws["workforce"]
     eligible, group = eligible_for_exam(model), registrant_group(model)
     pools = [np.flatnonzero(eligible & (group == 0)), np.flatnonzero(eligible & (group == 2))]
@@ -219,7 +229,12 @@ def register_by_shares(model: SocialWorkModel, total: int) -> IntArray:
     rows: IntArray = np.concatenate([draws.choose(pool, k, key, prefer=trained)
                                      for pool, k in zip(pools, wanted, strict=True)]
                                     ).astype(np.int64)
-    return rows
+    outsiders = min(max(total - len(rows), 0), ex.outside_pool)  # shares may round up past total
+    short = total - len(rows) - outsiders
+    if short > 0:
+        rest = np.setdiff1d(np.concatenate(pools), rows)
+        rows = np.sort(np.r_[rows, draws.choose(rest, short, key, prefer=trained)]).astype(np.int64)
+    return rows, outsiders
 
 
 def exam_targets(model: SocialWorkModel, rows: IntArray) -> IntArray:

@@ -9,6 +9,7 @@ all read this one declaration.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import types
 import typing
@@ -60,9 +61,15 @@ __all__ = [
     "Volunteers",
     "Workforce",
     "YearMonth",
+    "MAX_NEED_FACTOR",
+    "MAX_PEOPLE",
+    "MAX_REGISTRATIONS",
+    "MAX_WAITING_CELLS",
     "MAX_WORKFORCE_SHARE",
     "YearOrMonth",
     "describe_parameters",
+    "need_multiplier",
+    "people_bound",
     "summarize_items",
     "param",
 ]
@@ -128,10 +135,29 @@ COST_ITEMS = tuple(EARMARKS)
 
 
 def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str,
-          source: str) -> Any:
-    """Declare one parameter with unit, bounds [lo, hi], description and source."""
-    return Field(default, ge=lo, le=hi, description=desc,
-                 json_schema_extra={"unit": unit, "source": source})
+          source: str, when: dict[str, Any] | None = None, kept: str = "") -> Any:
+    """Declare one parameter with unit, bounds [lo, hi], description and source; ``when``
+    (one of the mode constants below) says in which modes it has an effect at all, and
+    ``kept`` why a scenario file may keep it in the other modes (then only ``--set`` of it
+    there is warned about)."""
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if when:
+        extra["when"] = when
+    if kept:
+        extra["kept"] = kept
+    return Field(default, ge=lo, le=hi, description=desc, json_schema_extra=extra)
+
+
+#: The mode switches and where a parameter has an effect (``when`` of :func:`param`, the
+#: ``json_schema_extra`` key read by ``swsim validate``/``run``'s warning on parameters set
+#: where they change nothing, simulation/feasibility.py): {dotted switch: [values in which
+#: the parameter acts]} or {dotted switch: {"not": [values in which it does not]}}; every
+#: condition must hold. A parameter without ``when`` acts in every mode.
+GROWTH_RULE = {"workforce.exam.registration_mode": ["growth"]}
+DECISION = {"workforce.exam.registration_mode": ["decision"]}
+FIXED_POSTS = {"staffing.posts_rule": ["fixed"]}
+WORKLOAD_POSTS = {"staffing.posts_rule": ["workload"]}
+DRAWN = {"deterministic": [False]}  # a spread that only random draws use
 
 
 def _is_section(annotation: Any) -> bool:
@@ -335,6 +361,11 @@ class Residents(Section):
         return self
 
 
+#: most registrations a year (``registrations_base``, each ``registrations_series`` year):
+#: ten times the largest provincial record in the seeds (Guangxi > 54,000 in 2025, seed 004)
+MAX_REGISTRATIONS = 10_000_000
+
+
 class Exam(Section):
     month: int = param(6, "month of year", 1, 12, "month the national exam is held",
                        "assumption: the national exam is held mid-year")
@@ -349,65 +380,78 @@ class Exam(Section):
         "either for the years it lists",
         json_schema_extra={"unit": "choice", "source": "issue 14: registrations are decided "
                            "by people (seed 000 lists who sits the exam)"})
-    registrations_base: int = param(10_000, "people/year", 0, 10_000_000,
+    registrations_base: int = param(10_000, "people/year", 0, MAX_REGISTRATIONS,
                                     "exam registrations in the first simulated year (growth "
                                     "rule; the decision is calibrated to reproduce it)",
                                     "assumption: ~0.07% of the population; Hefei "
-                                    "registered 13,853 in 2025 (seed 004)")
+                                    "registered 13,853 in 2025 (seed 004)", when=GROWTH_RULE,
+                                    kept="the count the decision's propensities are calibrated "
+                                    "to (benchmarks/calibrate_exam.py); swsim new scales it")
     registration_growth: float = param(0.10, "1/year", -0.5, 2.0,
                                        "yearly growth of registrations (growth rule)",
                                        "assumption; seed 004 reports +66% year on year in 2025 "
-                                       "in Guangxi, once: no seed reports a sustained rate")
+                                       "in Guangxi, once: no seed reports a sustained rate",
+                                       when=GROWTH_RULE)
     max_registrations_share: float = param(
         0.0015, "share of population/year", 0.0, 0.1,
         "ceiling on yearly registrations under the growth rule (growth saturates there)",
         "seed 004's 2025 records over public population figures (not in the seeds): Guangxi "
         "> 54,000 / 50.1 M = 0.11%, Yunnan 51,000 / 46.7 M = 0.11%, Gansu 37,483 / 24.6 M = "
         "0.15%, Hefei 13,853 / 9.85 M = 0.14%; single cities reach more (Zhoushan 5,363 / "
-        "1.17 M = 0.46%), so plausible 0.001-0.005")
+        "1.17 M = 0.46%), so plausible 0.001-0.005", when=GROWTH_RULE)
     incentive_multiplier: float = param(1.0, "factor", 1.0, 20.0,
                                         "growth rule only: registrations x this factor in "
                                         "incentive_year alone (a one-off jump; the decision "
                                         "takes incentives from workforce.incentives)",
                                         "seed 002: Guang'an 84 -> 629 (x7.5) in one year; "
-                                        "seed 004: Guangxi +66% in 2025")
+                                        "seed 004: Guangxi +66% in 2025",
+                                        when={**GROWTH_RULE,
+                                              "workforce.exam.incentive_year": {"not": [None]}})
     incentive_year: int | None = param(None, "year", 1990, 2200,
                                        "the one year the multiplier applies (none: no jump)",
-                                       "assumption")
-    registrations_series: dict[int, int] | None = Field(
-        None, description="explicit registrations by year; overrides the growth rule or the "
-        "decision for the years it lists (who registers still follows each person's "
-        "propensity)", json_schema_extra={"unit": "people/year", "source": "scenario data"})
+                                       "assumption", when=GROWTH_RULE)
+    registrations_series: dict[int, Annotated[int, Field(ge=0, le=MAX_REGISTRATIONS)]] | None = \
+        Field(None, description="explicit registrations by year (0 to "
+              f"{MAX_REGISTRATIONS:,} each); overrides the growth rule or the decision for the "
+              "years it lists (who registers still follows each person's propensity), as far "
+              "as the people who may sit the exam supply them (eligible community workers, "
+              "grid workers under the decision, the workforce, and outside_pool): beyond them "
+              "every one of them registers (swsim validate warns)",
+              json_schema_extra={"unit": "people/year", "source": "scenario data"})
     from_community_workers: float = param(0.35, "share", 0.0, 1.0,
                                           "growth rule: share of registrants who are community "
-                                          "workers", "assumption; seed 000 lists who sits the exams")
+                                          "workers", "assumption; seed 000 lists who sits the exams",
+                                          when=GROWTH_RULE)
     from_workforce: float = param(0.35, "share", 0.0, 1.0,
                                   "growth rule: share of registrants already in the social-work "
-                                  "workforce", "assumption")
+                                  "workforce", "assumption", when=GROWTH_RULE)
     propensity_community_workers: float = param(
         0.00178, "probability/year", 0.0, 1.0,
         "decision: yearly chance an eligible community worker registers when passing is worth "
         "nothing to them, unprepared, never failed, aged 35 or less",
         "calibrated: the Tianjin baseline's 2022 registrations (registrations_base, split 35% "
         "community workers) by benchmarks/calibrate_exam.py; with Tianjin's pay step the chance is "
-        "~0.25 (plausible 0.0005-0.01 at zero worth)")
+        "~0.25 (plausible 0.0005-0.01 at zero worth)", when=DECISION)
     propensity_grid_workers: float = param(
         0.000198, "probability/year", 0.0, 1.0,
         "decision: the same for an eligible grid worker",
         "calibrated: 10% of the baseline's 2022 registrations from 48,000 grid workers "
-        "(assumption for the split; plausible 0.00005-0.001)")
+        "(assumption for the split; plausible 0.00005-0.001)", when=DECISION)
     propensity_workforce: float = param(
         0.00259, "probability/year", 0.0, 1.0,
         "decision: the same for an eligible member of the social-work workforce",
-        "calibrated: 35% of the baseline's 2022 registrations (plausible 0.0005-0.01)")
+        "calibrated: 35% of the baseline's 2022 registrations (plausible 0.0005-0.01)", when=DECISION)
     propensity_outside: float = param(
         0.000587, "probability/year", 0.0, 1.0,
         "decision: the same for a person outside the table (students, civil-affairs staff)",
         "calibrated: 20% of the baseline's 2022 registrations from outside_pool "
-        "(plausible 0.0001-0.003)")
+        "(plausible 0.0001-0.003)", when=DECISION)
     outside_pool: int = param(30_000, "people", 0, 100_000_000,
-                              "decision: people outside the workforce who could sit the exam "
-                              "(students, civil-affairs institution staff, seed 000)",
+                              "people outside the workforce who could sit the exam (students, "
+                              "civil-affairs institution staff, seed 000): the decision's "
+                              "outside registrants are drawn from them, and under either rule "
+                              "(or a registrations_series) at most this many outsiders "
+                              "register in a year",
                               "assumption: about 4 cohorts of social-work and related students "
                               "plus institution staff (plausible 10,000-100,000)")
     worth_effect: float = param(
@@ -415,25 +459,25 @@ class Exam(Section):
         "decision: rise in the log-odds of registering per month of reference wage that "
         "passing is expected to be worth (pass chance x (bonus + horizon x pay step))",
         "calibrated: reproduces Guang'an's 84 -> 629 in one year (seed 002) with the "
-        "guangan_incentive scenario's stated bonus and pay step (plausible 2-8)")
+        "guangan_incentive scenario's stated bonus and pay step (plausible 2-8)", when=DECISION)
     value_horizon_months: float = param(24.0, "months", 0.0, 240.0,
                                         "decision: months of a pay step a person weighs",
-                                        "assumption (plausible 12-60)")
+                                        "assumption (plausible 12-60)", when=DECISION)
     prep_effect: float = param(1.0, "log-odds", 0.0, 5.0,
                                "decision: rise in the log-odds of registering after exam "
                                "preparation (training within its effect period)",
                                "assumption (plausible 0.5-2): preparation courses recruit "
-                               "registrants")
+                               "registrants", when=DECISION)
     failure_effect: float = param(0.5, "log-odds/failure", 0.0, 5.0,
                                   "decision: fall in the log-odds per past failure",
-                                  "assumption (plausible 0.2-1)")
+                                  "assumption (plausible 0.2-1)", when=DECISION)
     age_effect: float = param(0.3, "log-odds/10 years", 0.0, 5.0,
                               "decision: fall in the log-odds per 10 years of age above 35",
-                              "assumption (plausible 0.1-0.6)")
+                              "assumption (plausible 0.1-0.6)", when=DECISION)
     requirement_effect: float = param(2.0, "log-odds", 0.0, 10.0,
                                       "decision: rise in the log-odds when an incentive policy "
                                       "makes a certificate a requirement of the person's post",
-                                      "assumption (plausible 1-3)")
+                                      "assumption (plausible 1-3)", when=DECISION)
     pass_rate_assistant: float = param(0.25, "probability", 0.0, 1.0,
                                        "pass probability, assistant level", "assumption (0.15-0.40)")
     pass_rate_intermediate: float = param(0.15, "probability", 0.0, 1.0,
@@ -484,7 +528,8 @@ class Incentive(Section):
                                "certified member of the group while the policy runs "
                                "(yuan/month per person)")
     requirement: bool = Field(False, description="a certificate becomes a requirement of the "
-                              "group's posts while the policy runs")
+                              "group's posts while the policy runs (the exam decision weighs it)",
+                              json_schema_extra={"when": DECISION})
     source: str = Field(min_length=1, description="seed document or stated assumption")
 
     def __str__(self) -> str:
@@ -618,8 +663,9 @@ class Workforce(Section):
                                     "purchase of services)",
                                     "assumption; seed 002: 6,915 social organisations")
     mean_age: float = param(38.0, "years", 18.0, 65.0, "mean age of workers at start", "assumption")
-    age_sd: float = param(9.0, "years", 0.0, 30.0, "spread of workers' ages at start",
-                          "assumption")
+    age_sd: float = param(9.0, "years", 0.0, 30.0, "spread of workers' ages at start (half of "
+                          "it for entrants; random draws only: deterministic runs take the mean)",
+                          "assumption", when=DRAWN)
     entrant_age: float = param(28.0, "years", 16.0, 65.0,
                                "mean age of outside exam passers and recruits", "assumption")
     graduate_age: float = param(23.0, "years", 16.0, 40.0, "age of graduates entering",
@@ -761,11 +807,11 @@ class Network(Section):
     min_staff_urban_room: int = param(2, "workers", 0, 50, "minimum staff, urban room", "seed 003")
     min_staff_rural_room: int = param(1, "workers", 0, 50, "minimum staff, village room",
                                       "seed 003")
-    station_posts: int = param(3, "workers", 0, 100, "funded posts per station (at least minimum)",
-                               "assumption")
-    centre_posts: int = param(3, "workers", 0, 100, "funded posts per district centre",
-                              "assumption")
-    reassigned_time_share: float = param(0.5, "share", 0.0, 1.0,
+    station_posts: int = param(3, "workers", 0, 100, "funded posts per station (at least minimum) "
+                               "under staffing.posts_rule: fixed", "assumption", when=FIXED_POSTS)
+    centre_posts: int = param(3, "workers", 0, 100, "funded posts per district centre under "
+                              "staffing.posts_rule: fixed", "assumption", when=FIXED_POSTS)
+    reassigned_time_share: float = param(0.5, "share", 0.05, 1.0,
                                          "share of a reassigned community worker's time given to "
                                          "the room", "assumption")
     milestones: Milestones = Field(
@@ -792,7 +838,7 @@ class Staffing(Section):
         "assumption: one centre worker guides ~10 stations (plausible 0.05-0.2)")
     max_posts: int = param(20, "workers", 1, 500,
                            "most funded posts of one centre or station under the workload rule",
-                           "assumption (plausible 10-30)")
+                           "assumption (plausible 10-30)", when=WORKLOAD_POSTS)
     borrow_premium: float = param(
         0.2, "share of salary", 0.0, 2.0,
         "pay premium of a worker hired from a neighbouring district (travel, relocation)",
@@ -865,7 +911,7 @@ class Service(Section):
               description="resident groups served first, in this order, within each service "
               "type (empty: first come, first served; e.g. [assistance, disabled])",
               json_schema_extra={"unit": "groups", "source": "policy lever (issue 15)"})
-    worker_hours: float = param(100.0, "hours/month", 0.0, 300.0,
+    worker_hours: float = param(100.0, "hours/month", 1.0, 300.0,
                                 "direct service hours of a full-time worker",
                                 "assumption: ~174 working hours, ~60% direct service")
     max_wait_months: int = param(6, "months", 0, 60,
@@ -1089,6 +1135,101 @@ class Scenario(Section):
                 self.territory.communities + self.territory.villages) == 0:
             raise ValueError("community workers need communities or villages")
         return self
+
+    @model_validator(mode="after")
+    def _fits_in_memory(self) -> Scenario:
+        people = people_bound(self)
+        if sum(people.values()) > MAX_PEOPLE:
+            parts = ", ".join(f"{k} {v:,}" for k, v in people.items() if v)
+            raise ValueError(f"workforce: the run could hold {sum(people.values()):,} people "
+                             f"({parts}); the model holds at most {MAX_PEOPLE:,} (about 200 "
+                             "bytes each in memory): lower the largest of them")
+        t, wait = self.territory, self.service.max_wait_months
+        cells = (t.communities + t.villages) * (wait + 1)
+        if cells > MAX_WAITING_CELLS:
+            raise ValueError(f"territory: communities + villages ({t.communities + t.villages:,}) "
+                             f"x (service.max_wait_months + 1) = {cells:,} community-months of "
+                             f"waiting need; the model holds at most {MAX_WAITING_CELLS:,} (about "
+                             "1.2 GB a copy): fewer places or a shorter service.max_wait_months")
+        return self
+
+    @model_validator(mode="after")
+    def _need_stays_drawable(self) -> Scenario:
+        factor, where = need_multiplier(self)
+        if factor > MAX_NEED_FACTOR:
+            raise ValueError(f"{where}: need would grow {factor:.3g}-fold during the run; "
+                             f"need is drawn as counts of requests up to {MAX_NEED_FACTOR:,.0f} "
+                             "times its starting rate")
+        return self
+
+
+#: most people the worker table may hold over a run (:func:`people_bound`): about 200 bytes
+#: each with the month's working arrays, measured (20 million: about 4 GB)
+MAX_PEOPLE = 20_000_000
+#: most (communities + villages) x (service.max_wait_months + 1): the waiting-need table
+#: has 15 numbers (3 service types x 5 groups) per cell, 8 bytes each
+MAX_WAITING_CELLS = 10_000_000
+#: most a need rate may be multiplied during a run (need_growth compounded, overlapping
+#: events multiplied): need is a Poisson count of requests, which numpy draws only below
+#: ~9e18; the largest in-bounds starting rate is ~2e11 requests a month
+MAX_NEED_FACTOR = 1e6
+
+
+def _months_of_year(sc: Scenario, month: int) -> int:
+    """How many of the run's months fall in calendar month ``month`` (1-12)."""
+    first = (month - int(sc.start[5:7])) % 12
+    return 0 if first > sc.months - 1 else (sc.months - 1 - first) // 12 + 1
+
+
+def people_bound(sc: Scenario) -> dict[str, int]:
+    """An upper bound on the people the worker table holds during a run, by where they
+    come from: the starting stocks (professionals and uncertified community and grid
+    workers), outside exam passers (at most ``outside_pool`` register a year) and
+    graduates entering, over a career at most, and a new hire for every post of every
+    centre and station (exits are replaced, not added)."""
+    wf, nw, st, t = sc.workforce, sc.network, sc.staffing, sc.territory
+    cw_cert = round(wf.community_workers * wf.community_worker_certified_share)
+    grid_cert = round(wf.grid_workers * wf.grid_worker_certified_share)
+    career = math.ceil(max(wf.retirement_age - min(wf.entrant_age, wf.graduate_age), 1.0))
+    exams = min(_months_of_year(sc, wf.exam.month), career)
+    cohorts = min(_months_of_year(sc, wf.graduate_month), career)
+    if st.posts_rule == "workload":
+        centre, station = (max(st.max_posts, nw.min_staff_centre),
+                           max(st.max_posts, nw.min_staff_street, nw.min_staff_town))
+    else:
+        centre, station = (max(nw.centre_posts, nw.min_staff_centre),
+                           max(nw.station_posts, nw.min_staff_street, nw.min_staff_town))
+    return {
+        "talent_total": wf.talent_total,
+        "uncertified community workers": wf.community_workers - cw_cert,
+        "uncertified grid workers": wf.grid_workers - grid_cert,
+        "outside passers": math.ceil(exams * wf.exam.outside_pool * wf.exam.pass_rate_assistant),
+        "graduates": math.ceil(cohorts * wf.graduates * wf.graduate_entry_share),
+        "posts": t.districts * centre + (t.streets + t.towns) * station,
+    }
+
+
+def need_multiplier(sc: Scenario) -> tuple[float, str]:
+    """The most any group's need rate of any service type is multiplied during the run
+    (an upper bound: its need_growth compounded to the last month times the most its
+    overlapping events multiply together) and the key that drives it."""
+    from ..state import months_between
+
+    r, last = sc.residents, sc.months - 1
+    spans = [(months_between(sc.start, ev.start), ev) for ev in r.events]
+    moments = {0} | {k for k, _ in spans if 0 <= k <= last}  # products change at a start
+    worst, where = 1.0, "residents"
+    for g in GROUPS:
+        growth = getattr(r, g).need_growth
+        trend = (1.0 + growth) ** (last / 12.0) if growth > 0 else 1.0
+        for t in SERVICE_TYPES:
+            events = max((math.prod(ev.multiplier for k0, ev in spans if k0 <= k < k0 + ev.months
+                                    and g in ev.groups and t in ev.types) for k in moments),
+                         default=1.0)
+            if trend * events > worst:
+                worst = trend * events
+                where = "residents.events" if events > trend else f"residents.{g}.need_growth"
+    return worst, where
 
 
 def _event_text(event: NeedEvent) -> str:

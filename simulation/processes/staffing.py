@@ -16,10 +16,10 @@ residents' need may change over a run, so it is read every month). Under the
 ``workload`` rule (``staffing.posts_rule``) a centre's or station's funded posts
 are its required staff rounded up (at most ``staffing.max_posts``) and a room
 takes as many reassigned community workers as make its required FTE at their time
-share; under ``fixed`` posts are ``network.station_posts``/``centre_posts`` and a
-room takes its minimum headcount. Actual staff count by time share (reassigned
-community workers ``network.reassigned_time_share``), so the "full-time" minima of
-seed 003 are met in FTE.
+share (at most all community workers); under ``fixed`` posts are
+``network.station_posts``/``centre_posts`` and a room takes its minimum headcount.
+Actual staff count by time share (reassigned community workers
+``network.reassigned_time_share``), so the "full-time" minima of seed 003 are met in FTE.
 """
 
 from __future__ import annotations
@@ -94,7 +94,9 @@ def assess(model: SocialWorkModel) -> None:
     salaried = np.isin(u.tier, STATION_TIERS)
     posts = np.clip(np.ceil(req - 1e-9), u.min_staff, max(st.max_posts, 1))
     share = max(nw.reassigned_time_share, 1e-9)
-    heads = np.ceil(req / share - 1e-9)  # reassigned workers count by their time share
+    # reassigned workers count by their time share; a room never asks for more of them
+    # than there are community workers
+    heads = np.minimum(np.ceil(req / share - 1e-9), max(model.params.workforce.community_workers, 1))
     u.posts[:] = np.where(salaried, posts, np.where(np.isin(u.tier, ROOM_TIERS), heads, u.posts))
 
 

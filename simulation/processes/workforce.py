@@ -233,10 +233,7 @@ def _sit_exam(model: SocialWorkModel, year: int) -> None:
     if ex.registration_mode == "decision":
         rows, outsiders = worker_agents.decide_to_register(model, series.get(year))
     else:
-        total = registrations_in(model, year)
-        rows = worker_agents.register_by_shares(model, total)
-        # a pool too small to supply its share leaves the rest to outside registrants
-        outsiders = total - len(rows)
+        rows, outsiders = worker_agents.register_by_shares(model, registrations_in(model, year))
     target = worker_agents.exam_targets(model, rows)
     passed = draws.select(worker_agents.pass_probability(model, rows, target), w.rank_key[rows])
     w.failures[rows[~passed]] += 1
