@@ -171,7 +171,8 @@ CANNOT_RUN = {
     # each value is within its own bounds; together or over the run they cannot be simulated
     "100 overlapping events x1000": (_overlapping_events(100, 1000), "residents.events: need would "
                                      "grow 1e+300-fold during the run"),
-    "the largest workforce": ("workforce: {talent_total: 50000000}\n",
+    # a population that could hold it (5%), so that the model's own size limit is what refuses
+    "the largest workforce": ("territory: {population: 2000000000}\nworkforce: {talent_total: 50000000}\n",
                               "workforce: the run could hold 50,003,946 people"),
     "outside_pool 1e8": ("workforce: {exam: {outside_pool: 100000000}}\n",
                          "outside passers 100,000,000"),
