@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import refused
 
 from simulation.execution import executors
 from simulation.execution.model_run import output_value, simulate
@@ -169,6 +170,53 @@ def test_every_command_refuses_workers_with_scheduler(cli, tmp_path, command):
     status, _, err = cli(*_args(command, tmp_path), "--workers", "2", "--scheduler", "tcp://x:1")
     assert status == 2
     assert err == f"error: swsim {command}: give --workers or --scheduler, not both\n"
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])
+@pytest.mark.parametrize("address,says", [
+    ("notaurl", "(no port)"), ("foo://bar:1", "unknown scheme 'foo'"), ("tcp://h:0", "(no port)"),
+    ("tcp://h:99999", "Port out of range"), ("tcp://h:1/x", "not of the form HOST:PORT"),
+])
+def test_every_command_refuses_a_scheduler_that_is_not_an_address(cli, tmp_path, command,
+                                                                  address, says):
+    """Checked before any file is read or any connection tried (issue 21)."""
+    result = cli(*_args(command, tmp_path), "--scheduler", address)
+    refused(result, f"error: swsim {command}: --scheduler {address!r}")
+    assert says in result[2] and not (tmp_path / "o").exists()
+
+
+def test_a_bad_scheduler_fails_promptly_in_one_line(tmp_path):
+    """`--scheduler notaurl` printed the right line, then hung 20 s and printed Dask's
+    Client.__del__ traceback (issue 21); a refused connection answers at once."""
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for address in ("notaurl", "tcp://127.0.0.1:1"):
+        t0 = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "simulation.cli", "run", "small_city",
+                               "--scheduler", address, "--out", str(tmp_path / "o")],
+                              capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+        assert time.monotonic() - t0 < 15, done.stderr
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith("error: swsim run: ") and "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_port_that_never_answers_as_dask_times_out(tmp_path):
+    """A port that accepts connections but is not a Dask scheduler: Dask's client waited for
+    ever; DaskExecutor gives up after its timeout with a readable OSError."""
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.listen()
+        port = server.getsockname()[1]
+        t0 = time.monotonic()
+        with pytest.raises(OSError, match="does not answer as a Dask scheduler"):
+            executors.DaskExecutor(f"tcp://127.0.0.1:{port}", timeout=1.0)
+        assert time.monotonic() - t0 < 10
 
 
 @pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])

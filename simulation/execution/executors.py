@@ -31,6 +31,7 @@ __all__ = [
     "Result",
     "Run",
     "SerialExecutor",
+    "check_address",
     "failed_values",
     "local_cluster",
     "one_line",
@@ -271,14 +272,18 @@ class DaskExecutor(Executor):
     batch_seconds = 2.0  # each task costs the scheduler ~1 ms; keep them well above that
 
     def __init__(self, address: str, timeout: float = 10.0) -> None:
+        """Connect to the scheduler at ``address`` ([tcp|tls|ws|wss://]HOST:PORT).
+
+        Raises ValueError for an address of another form (before connecting) and OSError
+        naming what went wrong when nothing answers there, or not as a Dask scheduler,
+        within ``timeout`` seconds (Dask's own client would wait for ever on a port that
+        accepts connections but never answers, and then hang again on its way out).
+        """
         super().__init__()
         from distributed import Client
-        from distributed.comm import parse_address
-        from distributed.comm.registry import backends
 
-        scheme, where = parse_address(address)
-        if scheme not in backends or not where:
-            raise ValueError(f"expected an address such as tcp://host:8786, got {address!r}")
+        check_address(address)
+        _probe(address, timeout)
         with preserved_environ():
             self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         self.address = address
@@ -317,6 +322,67 @@ class DaskExecutor(Executor):
 
     def close(self) -> None:
         self.client.close()
+
+
+#: schemes ``--scheduler`` takes (Dask's network transports; no scheme means tcp)
+SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def check_address(address: str) -> tuple[str, int]:
+    """The host and port of a scheduler address ``[SCHEME://]HOST:PORT``; ValueError saying
+    what is wrong otherwise (checked before any connection is tried)."""
+    from urllib.parse import urlsplit
+
+    form = f"expected [{'|'.join(SCHEMES)}://]HOST:PORT, e.g. tcp://10.0.0.5:8786"
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{address!r} is not a scheduler address ({exc}); {form}") from None
+    if parts.scheme not in SCHEMES:
+        raise ValueError(f"{address!r}: unknown scheme {parts.scheme!r}; {form}")
+    if not parts.hostname or not port or parts.path or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        what = "no port" if parts.hostname and not port else "not of the form HOST:PORT"
+        raise ValueError(f"{address!r} is not a scheduler address ({what}); {form}")
+    return parts.hostname, port
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Raise OSError unless a Dask scheduler at ``address`` answers within ``timeout`` seconds."""
+    import asyncio
+    import socket
+
+    host, port = check_address(address)
+    try:  # fast answers first: no such host, connection refused
+        socket.create_connection((host, port), timeout=timeout).close()
+    except TimeoutError:
+        raise OSError(f"no answer from {host}:{port} within {timeout:g} s") from None
+    except OSError as exc:
+        raise OSError(exc.strerror or str(exc)) from None
+
+    async def identify() -> object:
+        from distributed.comm import connect
+
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), timeout)
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    # in a thread of its own: the caller may be running an event loop (a notebook)
+    with cf.ThreadPoolExecutor(1, thread_name_prefix="swsim-dask-probe") as pool:
+        try:
+            reply = pool.submit(lambda: asyncio.run(identify())).result()
+        except (TimeoutError, asyncio.TimeoutError):
+            reply = None
+        except Exception as exc:  # noqa: BLE001 - whatever the comm raised: not a scheduler
+            raise OSError(f"{host}:{port} does not answer as a Dask scheduler "
+                          f"({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise OSError(f"{host}:{port} accepts connections but does not answer as a Dask "
+                      f"scheduler within {timeout:g} s")
 
 
 @contextmanager
