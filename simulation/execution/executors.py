@@ -375,7 +375,7 @@ def _probe(address: str, timeout: float) -> None:
     with cf.ThreadPoolExecutor(1, thread_name_prefix="swsim-dask-probe") as pool:
         try:
             reply = pool.submit(lambda: asyncio.run(identify())).result()
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             reply = None
         except Exception as exc:  # noqa: BLE001 - whatever the comm raised: not a scheduler
             raise OSError(f"{host}:{port} does not answer as a Dask scheduler "
