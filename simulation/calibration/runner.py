@@ -241,11 +241,19 @@ def _finish(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     header = (f"Fitted by swsim calibrate {plan.file} ({len(trials)} trials, seed "
               f"{plan.calibration.seed}).\nIn-sample MAPE {m_in:.2f}%, held-out MAPE {m_out:.2f}% "
               f"(mean of {reps} runs; see {FIT_CSV}).")
-    write_atomic(out / BEST, best_yaml(plan, out, best, header))
-    write_atomic(out / FIT_CSV, fit.to_csv(index=False))
-    write_atomic(out / FIT_PNG, fit_png(fit, plan.calibration.holdout_from))
     info = manifest(plan, trials, best, m_in, m_out, executor.describe(), wall)
-    write_atomic(out / MANIFEST, json_text(info))
+    # every file is made before the first is written, and manifest.json (which marks a
+    # finished calibration) goes last: a failure leaves the unfinished folder --resume
+    # continues (plan.json, trials.parquet), never best.yaml and fit.csv without the rest
+    files = {BEST: best_yaml(plan, out, best, header), FIT_CSV: fit.to_csv(index=False),
+             FIT_PNG: fit_png(fit, plan.calibration.holdout_from), MANIFEST: json_text(info)}
+    try:
+        for name, content in files.items():
+            write_atomic(out / name, content)
+    except BaseException:
+        for name in files:
+            (out / name).unlink(missing_ok=True)
+        raise
     return CalibrationResult(out, trials, fit, best, m_in, m_out, info)
 
 
