@@ -143,6 +143,8 @@ BAD = [
     ({"targets": [{"metric": "social_workers_total", "date": "2023-13", "value": 1}]}, "pattern"),
     ({"targets": [{"metric": "exam_registrations", "date": "2023", "value": 0}]}, "non-zero"),
     ({"holdout_from": "2022-01"}, "no observation with a positive weight"),
+    ({"parameters": {"workforce.exam.from_community_workers": [0.1, 0.6],
+                     "workforce.exam.from_workforce": [0.1, 0.6]}}, "a combination of the ranges' ends"),
     ({"holdout_from": "9999-12"}, "month 9999-12 is not simulated by det (2022-01 to 2025-12)"),
     ({"holdout_from": "2021-12"}, "month 2021-12 is not simulated"),
     ({"method": "cmaes"}, "Input should be"),

@@ -265,6 +265,18 @@ BAD = [
     ({"outputs": ["exam_passes@2021"]}, "year 2021 is not wholly simulated"),
     ({"outputs": []}, "outputs: List should have at least 1 item"),
     ({"seed": -1}, "seed: Input should be greater than or equal to 0"),
+    # each range valid alone, not together (issue 21: --check accepted it, half the runs failed)
+    ({"parameters": {"workforce.exam.from_community_workers": [0.1, 0.6],
+                     "workforce.exam.from_workforce": [0.1, 0.6]}},
+     "parameters.workforce.exam.from_community_workers: a combination of the ranges' ends "
+     "(workforce.exam.from_community_workers=0.6, workforce.exam.from_workforce=0.6) gives an "
+     "invalid scenario: workforce.exam: from_community_workers + from_workforce must not exceed 1"),
+    # an output month that only the longest runs reach
+    ({"parameters": {"months": [6, 24]}, "outputs": ["social_workers_total@2023-06"]},
+     "outputs.0: month '2023-06' is not simulated in the shortest run the 'months' lever "
+     "allows (6 months: YYYY-MM from 2021-12 to 2022-06"),
+    ({"parameters": {"months": [6.4, 24]}, "outputs": ["exam_passes@2022"]},
+     "year 2022 is not wholly simulated in the shortest run the 'months' lever allows (6 months"),
 ]
 
 
@@ -276,6 +288,43 @@ def test_bad_experiment_exits_2_with_one_line(cli, tmp_path, change, message):
     assert err.startswith(f"error: {exp}") and err.count("\n") == 1, err
     assert message in err
     assert not (tmp_path / "o").exists()
+    status, out, err = cli("sweep", exp, "--check")  # --check refuses what a run refuses
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1, err
+
+
+def test_every_sample_point_goes_through_the_schema(small, tmp_path):
+    """A point the corners do not reveal is refused by its number before anything runs."""
+    from simulation.experiments.levers import check_points
+    from simulation.params import ScenarioError
+    from simulation.params.loader import FileCheck
+
+    names = ["workforce.exam.from_community_workers", "workforce.exam.from_workforce"]
+    check = FileCheck(tmp_path / "e.yaml", {"parameters": 5})
+    check_points(small, names, [[0.3, 0.3], [0.5, 0.5]], check)  # both valid
+    with pytest.raises(ScenarioError) as caught:
+        check_points(small, names, [[0.3, 0.3], [0.55, 0.5], [0.7, 0.7]], check)
+    err = caught.value
+    assert err.line == 5 and err.path == f"parameters.{names[0]}"
+    assert err.message.startswith(f"sample point 1 ({names[0]}=0.55, {names[1]}=0.5) gives an "
+                                  "invalid scenario: workforce.exam: from_community_workers")
+
+
+def test_failed_runs_record_one_line_without_pydantic_text(small):
+    """A run the schema refuses is recorded as `key.path: what is wrong`, not pydantic's
+    three lines with its URL; a missing output without KeyError's quotes."""
+    from simulation.execution.executors import one_line
+    from simulation.execution.model_run import output_value
+    from simulation.experiments.levers import apply_params
+
+    with pytest.raises(Exception) as caught:
+        apply_params(small, {"workforce.exam.from_community_workers": 0.9,
+                             "workforce.exam.from_workforce": 0.9})
+    assert one_line(caught.value) == (
+        "ValidationError: workforce.exam: from_community_workers + from_workforce must not "
+        "exceed 1 (the rest come from outside)")
+    with pytest.raises(KeyError) as missing:
+        output_value([{"date": "2022-01", "x": 1.0}], "x@2023-06")
+    assert one_line(missing.value) == "KeyError: output 'x@2023-06': month 2023-06 is outside the run"
 
 
 def test_scenario_path_is_relative_to_the_experiment(tmp_path, monkeypatch):

@@ -81,7 +81,19 @@ def failed_values(outputs: tuple[str, ...] | None) -> Any:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " | ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    """A run's error as recorded: ``Type: message`` on one line, at most ERROR_CHARS long
+    (a schema error as ``key.path: what is wrong``, without pydantic's URL and input dump)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        from ..experiments.levers import schema_error
+
+        text = schema_error(exc)
+    elif isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        text = exc.args[0]  # str(KeyError) quotes its message
+    else:
+        text = str(exc)
+    text = " | ".join(line.strip() for line in text.splitlines() if line.strip())
     return f"{exc.__class__.__name__}: {text}"[:ERROR_CHARS]
 
 

@@ -18,18 +18,18 @@ from __future__ import annotations
 import difflib
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..params import Scenario, ScenarioError, load_scenario
 from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
 from ..provenance import fingerprint
-from .levers import check_ranges
+from .levers import check_points, check_ranges
 
 __all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment", "resolve_model"]
 
@@ -81,6 +81,9 @@ class Plan:
     file: Path
     scenario: Scenario | None
     model: Callable[[dict[str, float], int], dict[str, float]]
+    #: the sample matrix, built and checked point by point for the built-in model (None:
+    #: a plug-in model's, built by the sweep)
+    design: Any = field(default=None, compare=False, repr=False)
 
     @property
     def builtin(self) -> bool:
@@ -209,8 +212,12 @@ def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
     from ..state import month_label
 
     known = set(metric_names())
-    months = {month_label(base.start, k - 1) for k in range(base.months + 1)}
-    stepped = [month_label(base.start, k) for k in range(base.months)]  # steps 1..months
+    length, shortest, span = base.months, "", ""
+    if "months" in exp.parameters:  # a run is only as long as the lever's low end allows
+        length = int(round(exp.parameters["months"][0]))
+        shortest, span = " in the shortest run the 'months' lever allows", f"{length} months: "
+    months = {month_label(base.start, k - 1) for k in range(length + 1)}
+    stepped = [month_label(base.start, k) for k in range(length)]  # steps 1..months
     for i, name in enumerate(exp.outputs):
         metric, _, month = name.partition("@")
         if metric not in known:
@@ -219,11 +226,12 @@ def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
                        + (f"; did you mean {close[0]!r}?" if close else ""))
         if "@" in name and len(month) == 4 and month.isdigit():  # a year's total
             if sum(m.startswith(f"{month}-") for m in stepped) != 12:
-                check.fail(f"outputs.{i}", f"year {month} is not wholly simulated (months "
-                           f"{month_label(base.start, 0)} to {month_label(base.start, base.months - 1)})")
+                check.fail(f"outputs.{i}", f"year {month} is not wholly simulated{shortest} "
+                           f"({span}months {month_label(base.start, 0)} to "
+                           f"{month_label(base.start, length - 1)})")
         elif "@" in name and month not in months:
-            check.fail(f"outputs.{i}", f"month {month!r} is not simulated (YYYY-MM from "
-                       f"{month_label(base.start, -1)} to {month_label(base.start, base.months - 1)}, "
+            check.fail(f"outputs.{i}", f"month {month!r} is not simulated{shortest} ({span}YYYY-MM from "
+                       f"{month_label(base.start, -1)} to {month_label(base.start, length - 1)}, "
                        "or YYYY for a year's total)")
 
 
@@ -260,4 +268,8 @@ def load_experiment(path: str | Path, trust_model: str | None = None) -> Plan:
     base = _base_scenario(exp, file, check)
     _check_levers(exp, base, check)
     _check_outputs(exp, base, check)
-    return Plan(exp, file, base, fn)
+    from .sampling import sample
+
+    design = sample(exp)  # every sample point through the schema before anything runs
+    check_points(base, list(exp.parameters), design, check)
+    return Plan(exp, file, base, fn, design)
