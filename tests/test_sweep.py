@@ -219,6 +219,24 @@ def test_failing_runs_are_recorded_and_exit_nonzero(cli, tmp_path):
     assert manifest["runs"]["failed"] == bad.sum()
 
 
+def test_report_says_why_no_indices_were_computed(cli, tmp_path):
+    """Every output without indices left a header-only sensitivity.csv, which the report
+    called damaged ("run the sweep again", which gives the same); it now says what failed."""
+    exp = write_experiment(tmp_path / "h.yaml", samples=8, **{**ISHIGAMI, "model": "test_sweep:holes"})
+    out = tmp_path / "o"
+    status, _, err = cli("sweep", exp, "--out", out, "--workers", "1", "--trust-model",
+                         "test_sweep:holes")
+    assert status == 1, err
+    why = json.loads((out / "manifest.json").read_text())["sensitivity_notes"]
+    assert len(why) == 1 and why[0].startswith("y: ") and "no indices computed" in why[0]
+    status, stdout, err = cli("report", out)
+    assert status == 0, err
+    assert err == f"note: {out}: no sensitivity indices could be computed: {why[0]}\n"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"No sensitivity indices could be computed: {why[0]}." in page
+    assert "damaged" not in page + err
+
+
 def test_lost_workers_are_retried(cli, tmp_path):
     exp = write_experiment(tmp_path / "d.yaml", method="lhs", samples=60,
                            **{**ISHIGAMI, "model": "test_sweep:dies"})

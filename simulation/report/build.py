@@ -14,7 +14,7 @@ from typing import TextIO
 from ..params import ScenarioError
 from ..progress import Progress
 from ..results import PLOTS, REPORT, ResultsError, check_destination, readable_kind, write_atomic
-from .data import RunFolder, SweepFolder, load_folder, load_run
+from .data import RunFolder, SweepFolder, load_folder, load_run, sensitivity_notes
 from .figures import Plot, compare_figures, run_figures, sweep_figures
 from .fonts import cjk_font, plot_rc
 from .i18n import LANGS, tr
@@ -117,6 +117,9 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
                                   "calibration folder")
         return _calibration_report(results, out, lang, stderr or sys.stderr)
     folder = load_folder(results)
+    if isinstance(folder, SweepFolder) and folder.sensitivity is None and sensitivity_notes(folder.manifest):
+        print(f"note: {results}: no sensitivity indices could be computed: "
+              f"{'; '.join(sensitivity_notes(folder.manifest))}", file=stderr or sys.stderr)
     others = [_compare_run(Path(p)) for p in compare]
     if others and isinstance(folder, SweepFolder):
         raise ResultsError.at(results, "--compare needs a run folder; this is a sweep folder")
