@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import refused
 
 from simulation.execution.executors import local_cluster, preserved_environ
 from simulation.experiments.examples import ishigami, ishigami_indices
@@ -389,6 +390,36 @@ def test_smoke_experiment_runs_end_to_end(cli, tmp_path):
     assert list(s.columns) == ["output", "parameter", "index", "value", "conf"]
     assert set(s["index"]) == {"S1", "ST"} and s["value"].notna().all()
     assert "wrote" in out
+
+
+def test_shipped_experiments_and_calibrations_are_found_by_name(cli, tmp_path, monkeypatch):
+    """`swsim sweep smoke` from another folder said "smoke: file not found" (issue 21)."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("sweep", "smoke", "--check")
+    assert status == 0 and out.startswith("ok: smoke (sobol: 80 sample points"), err
+    status, out, err = cli("sweep", "smoke.yaml", "--check")
+    assert status == 0, err
+    status, out, err = cli("calibrate", "tianjin", "--check")
+    assert status == 0 and out.startswith("ok: tianjin ("), err
+    result = cli("sweep", "smok", "--check")
+    refused(result, "error: smok: file not found (shipped: certified_target_small_city, ")
+    refused(cli("calibrate", "nosuch"), "error: nosuch: file not found (shipped: tianjin)")
+    (tmp_path / "smoke.yaml").write_text("name: mine\n", encoding="utf-8")  # a file named wins
+    refused(cli("sweep", "smoke.yaml", "--check"), "error: smoke.yaml: ")
+
+
+def test_the_wheel_ships_experiments_and_calibrations():
+    """Installed, they are found inside the package, as the scenarios are."""
+    import tomllib
+
+    from simulation.experiments.spec import shipped_files
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for folder in ("scenarios", "experiments", "calibration"):
+        assert included[folder] == f"simulation/_{folder}"
+    assert set(shipped_files("experiments")) == {p.stem for p in EXPERIMENTS.glob("*.yaml")}
+    assert set(shipped_files("calibration")) == {"tianjin"}
 
 
 @pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.yaml")), ids=lambda p: p.stem)

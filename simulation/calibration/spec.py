@@ -231,8 +231,11 @@ def _targets(cal: Calibration, file: Path, base: Scenario, check: FileCheck) -> 
 
 
 def load_calibration(path: str | Path) -> CalibrationPlan:
-    """Read, validate and check a calibration file; raise ScenarioError on bad input."""
-    file = Path(path)
+    """Read, validate and check a calibration file (a path, or the name of a shipped one in
+    ``calibration/``); raise ScenarioError on bad input."""
+    from ..experiments.spec import find_shipped
+
+    file = find_shipped(path, "calibration")
     data, lines = read_yaml(file)
     cal: Calibration = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                         model=Calibration)

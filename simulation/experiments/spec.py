@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,7 +32,8 @@ from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
 from ..provenance import fingerprint
 from .levers import check_points, check_ranges
 
-__all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment", "resolve_model"]
+__all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "find_shipped", "load_experiment", "resolve_model",
+           "shipped_files"]
 
 #: runs.parquet columns that parameter and output names may not take
 RESERVED_COLUMNS = ("run_id", "sample", "replicate", "seed", "status", "error")
@@ -246,12 +248,40 @@ def _base_scenario(exp: Experiment, file: Path, check: FileCheck) -> Scenario:
         raise
 
 
+def shipped_files(folder: str) -> dict[str, Path]:
+    """Shipped YAML files by name: the repo's ``folder/`` (``experiments``, ``calibration``)
+    or, installed, its copy inside the package (``simulation/_experiments``, ...; see
+    pyproject.toml's force-include), as shipped scenarios are found."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package.parent / folder, package / f"_{folder}"):
+        if candidate.is_dir():
+            return {p.stem: p for p in sorted(candidate.glob("*.yaml"))}
+    return {}
+
+
+def find_shipped(ref: str | Path, folder: str) -> Path:
+    """``ref`` itself when it is a file, else the shipped file of that name (``smoke`` or
+    ``smoke.yaml`` from any folder); else ``ref``, which then fails as "file not found",
+    naming the shipped files."""
+    path = Path(ref)
+    if path.is_file() or "/" in str(ref) or os.sep in str(ref):
+        return path
+    shipped = shipped_files(folder)
+    name = path.stem if path.suffix in (".yaml", ".yml") else path.name
+    if name in shipped:
+        return shipped[name]
+    if not path.exists():
+        raise ScenarioError(str(ref), f"file not found (shipped: {', '.join(shipped) or 'none'})")
+    return path
+
+
 def load_experiment(path: str | Path, trust_model: str | None = None) -> Plan:
-    """Read, validate and check an experiment file; raise ScenarioError on bad input.
+    """Read, validate and check an experiment file (a path, or the name of a shipped one in
+    ``experiments/``); raise ScenarioError on bad input.
 
     ``trust_model``: the one ``package.module:function`` the caller trusts (``--trust-model``).
     """
-    file = Path(path)
+    file = find_shipped(path, "experiments")
     data, lines = read_yaml(file)
     exp: Experiment = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                        model=Experiment)
