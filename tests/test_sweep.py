@@ -445,3 +445,45 @@ def test_year_total_outputs_sum_the_years_months(cli, tmp_path):
     records = simulate(params, int(row["seed"]), load_scenario("small_city"))
     total = sum(r["exam_passes"] for r in records if str(r["date"]).startswith("2023-"))
     assert row["exam_passes@2023"] == total > 0
+
+
+# ---- progress ------------------------------------------------------------------------------
+
+def _sweep_clock(startup: float, per_run: float, runs: int, workers: int):
+    """(done, time) as a sweep reports them: nothing during ``startup``, then ``workers``
+    runs every ``per_run`` seconds."""
+    yield 0, 0.0
+    for k in range(1, runs // workers + 1):
+        yield k * workers, startup + k * per_run
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_time_left_is_estimated_from_finished_runs_only(tty):
+    """The first sweep's estimate said 11.4 min for a 49 s sweep: the workers' start-up
+    (imports before the first run finishes) was taken for the pace (issue 21). Plain lines
+    and the terminal's bar both say the time left at the pace of finished runs."""
+    import io
+    import re
+
+    from simulation.progress import ConsoleProgress
+
+    startup, per_run, runs = 8.0, 0.6, 160  # 56 s in all, 8 of them starting up
+    now, stream = [0.0], io.StringIO()
+    show = ConsoleProgress("smoke", stream=stream, every=5.0, tty=tty, clock=lambda: now[0])
+    said, lines = [], 0  # (estimate, truth) whenever one is shown
+    for done, t in _sweep_clock(startup, per_run, runs, 2):
+        now[0] = t
+        show(done, runs)
+        printed = stream.getvalue().splitlines()
+        if 0 < done < runs and (tty or len(printed) > lines):
+            lines = len(printed)
+            text = show._bar.postfix if tty else printed[-1]
+            found = re.search(r"about (\d+) s left", text or "")
+            if done == 2:  # the first finished runs: no pace yet
+                assert "estimating time left" in text, text
+            elif found:
+                said.append((float(found[1]), startup + runs // 2 * per_run - t))
+    show.close()
+    assert len(said) >= (10 if tty else 5), stream.getvalue()
+    for estimate, truth in said:
+        assert abs(estimate - truth) <= max(2.0, 0.1 * truth), (estimate, truth)

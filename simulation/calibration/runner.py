@@ -27,7 +27,7 @@ import pandas as pd
 from ..execution.driver import drive
 from ..execution.executors import Executor, Result, Run
 from ..execution.seeds import trial_seed
-from ..progress import eta_seconds, plain_line
+from ..progress import Pace, plain_line
 from ..results import BEST, FIT_CSV, FIT_PNG, MANIFEST, TRIALS, json_text, write_atomic
 from .objective import mape
 from .spec import CalibrationPlan
@@ -164,7 +164,7 @@ def _search(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     cal, dists = plan.calibration, _distributions(plan)
     done = 0 if trials is None else len(trials)
     batch = 0 if trials is None else int(trials["batch"].max()) + 1
-    ran, first, t0 = 0, done, time.perf_counter()
+    ran, first, t0, pace = 0, done, time.perf_counter(), Pace()  # time left: finished batches
     while done < cal.trials and (max_batches is None or ran < max_batches):
         n = min(cal.batch, cal.trials - done)
         points = _ask(plan, _history(trials, dists), batch, n)
@@ -174,8 +174,8 @@ def _search(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
         write_trials(out, trials)
         done, batch, ran = done + n, batch + 1, ran + 1
         ok = trials[trials["status"] == "ok"]
-        elapsed = time.perf_counter() - t0
-        left = eta_seconds(done, cal.trials, elapsed, first)
+        now = time.perf_counter()
+        elapsed, left = now - t0, pace.left(done, cal.trials, now, first)
         report(plain_line(f"calibrate batch {batch}", done, cal.trials, elapsed, left, "trials")
                + f"; best in-sample MAPE {ok['loss'].min() if len(ok) else math.nan:.2f}%")
     return trials
