@@ -239,3 +239,41 @@ def test_every_command_notes_the_worker_cap(cli, tmp_path, monkeypatch, command)
 def test_worker_count_note():
     n, note = executors.worker_count(1000, 3)
     assert n <= 3 and note.startswith("using ") and "asked for 1000" in note
+
+
+# ---- a script without the main guard (issue 21) ---------------------------------------------
+
+_SCRIPT = """\
+import simulation
+from simulation.execution.executors import ProcessExecutor
+from simulation.params import load_scenario
+
+{guard}{indent}with ProcessExecutor(2) as ex:
+{indent}    result = simulation.run(load_scenario("small_city", sets=["months=2"]), seed=1,
+{indent}                            replicates=2, executor=ex)
+{indent}print("ran", len(result.timeseries))
+"""
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_a_script_without_the_main_guard_is_told_so(tmp_path, guarded):
+    """The README's "From Python" block pasted into a script: each worker runs the script
+    again and dies starting processes of its own; the error blamed memory ("WorkerLost ...
+    out of memory") after retries. Now it names the `if __name__ == "__main__":` guard."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "mine.py"
+    script.write_text(_SCRIPT.format(guard='if __name__ == "__main__":\n' if guarded else "",
+                                     indent="    " if guarded else ""), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    if guarded:
+        assert done.returncode == 0 and done.stdout == "ran 6\n", done.stderr
+        return
+    last = done.stderr.strip().splitlines()[-1]
+    assert done.returncode == 1 and "ran" not in done.stdout
+    assert last.startswith("simulation.execution.executors.WorkerStartError: the local worker "
+                           f"processes died while starting: each one runs {script} again"), last
+    assert 'put the code that starts runs under `if __name__ == "__main__":`' in last
+    assert "memory" not in done.stderr and "WorkerLost" not in done.stderr

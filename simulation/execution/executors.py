@@ -31,6 +31,7 @@ __all__ = [
     "Result",
     "Run",
     "SerialExecutor",
+    "WorkerStartError",
     "check_address",
     "failed_values",
     "local_cluster",
@@ -196,11 +197,37 @@ class Executor:
 SerialExecutor = Executor
 
 
-def _exit_with(pid: int) -> None:
-    """Worker initializer: end this worker when the coordinator ``pid`` ends, even by kill -9.
+class WorkerStartError(RuntimeError):
+    """Local worker processes could not start (e.g. a script without the main guard)."""
+
+
+def _start_failure() -> str:
+    """Why local workers died before any of them started: Python starts each by running the
+    main script again, so a script that starts runs at its top level starts them again in
+    every worker, which Python refuses (multiprocessing's "bootstrapping phase" error)."""
+    import sys
+
+    # in a worker importing the script, it is __mp_main__ (__main__ once imported)
+    main = sys.modules.get("__mp_main__") or sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    if script is None:
+        return ("the local worker processes died while starting, before running anything "
+                "(see the errors above)")
+    return (f"the local worker processes died while starting: each one runs {script} again "
+            "from the top, and there it starts worker processes again, which Python refuses; "
+            "put the code that starts runs under `if __name__ == \"__main__\":` (see the "
+            "README, \"From Python\")")
+
+
+def _exit_with(pid: int, started: Any = None) -> None:
+    """Worker initializer: end this worker when the coordinator ``pid`` ends, even by kill -9;
+    set ``started`` (an Event): this worker started (the main module imported cleanly).
 
     (Pool workers otherwise wait for work forever once their coordinator is gone.)
     """
+    if started is not None:
+        started.set()
+
     def watch() -> None:
         try:
             fd = os.pidfd_open(pid)
@@ -232,9 +259,14 @@ class ProcessExecutor(Executor):
         self.asked = workers or usable_cores()
         self.workers = worker_count(self.asked, self.asked)[0]  # cores; runs in prepare()
         self._note, self._used = note, False
+        if getattr(multiprocessing.current_process(), "_inheriting", False):
+            # a worker importing a script that starts runs at its top level (no main guard):
+            # say so now, rather than Python's "bootstrapping phase" error at the first run
+            raise WorkerStartError(_start_failure())
         methods = multiprocessing.get_all_start_methods()
         # forkserver: workers start clean, never forked from a threaded parent
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        self._started = self._context.Event()  # set by the first worker that starts
         self._pool = self._new_pool()
 
     def prepare(self, runs: int) -> None:
@@ -250,7 +282,7 @@ class ProcessExecutor(Executor):
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                      initializer=_exit_with, initargs=(os.getpid(),))
+                                      initializer=_exit_with, initargs=(os.getpid(), self._started))
 
     @property
     def slots(self) -> int:
@@ -269,7 +301,11 @@ class ProcessExecutor(Executor):
         return isinstance(exc, BrokenProcessPool)
 
     def recover(self) -> None:
+        """A new pool after a worker died; WorkerStartError when no worker ever started (the
+        next ones would die the same way: retrying would only blame the runs)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if not self._started.is_set():
+            raise WorkerStartError(_start_failure()) from None
         self._pool = self._new_pool()
         self.generation += 1
 
