@@ -253,7 +253,8 @@ def shipped_files(folder: str) -> dict[str, Path]:
     or, installed, its copy inside the package (``simulation/_experiments``, ...; see
     pyproject.toml's force-include), as shipped scenarios are found."""
     package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / folder, package / f"_{folder}"):
+    # the installed copy first: site-packages/ may hold an unrelated folder of that name
+    for candidate in (package / f"_{folder}", package.parent / folder):
         if candidate.is_dir():
             return {p.stem: p for p in sorted(candidate.glob("*.yaml"))}
     return {}
