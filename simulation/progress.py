@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-__all__ = ["ConsoleProgress", "Progress", "eta_seconds", "every_seconds", "plain_line"]
+__all__ = ["ConsoleProgress", "Pace", "Progress", "eta_seconds", "every_seconds", "plain_line"]
 
 #: the callback: ``progress(done, total)``
 Progress = Callable[[int, int], None]
@@ -55,14 +55,36 @@ def every_seconds() -> float:
 
 
 def eta_seconds(done: int, total: int, elapsed: float, base: int = 0) -> float | None:
-    """Seconds left at the mean pace so far; None before the first run finished.
+    """Seconds left at the pace of the runs finished in the last ``elapsed`` seconds; None
+    before any did.
 
-    ``base`` runs were already done when timing began (a resumed sweep), so they do
-    not count towards the pace."""
+    ``base`` runs were already done when those seconds began, so they do not count towards
+    the pace. Time the estimate from finished runs only (see :class:`Pace`): starting
+    workers and their imports are not a pace (a 49 s sweep's first estimate said 11.4 min).
+    """
     ran = done - base
     if ran <= 0 or elapsed <= 0:
         return None
     return max(0.0, (total - done) * elapsed / ran)
+
+
+class Pace:
+    """Time left, estimated from finished runs only: the clock starts when the first runs
+    finish (what came before, starting worker processes, imports, warming up, is no measure
+    of the pace), so there is an estimate from the second report of finished runs on."""
+
+    def __init__(self) -> None:
+        self._first: tuple[int, float] | None = None  # (done, time) when runs first finished
+
+    def left(self, done: int, total: int, now: float, base: int = 0) -> float | None:
+        """Seconds left with ``done`` of ``total`` runs finished at time ``now`` (``base``:
+        runs done before this command, e.g. resumed); None while it cannot be told."""
+        if self._first is None:
+            if done > base:
+                self._first = (done, now)
+            return None
+        first, since = self._first
+        return eta_seconds(done, total, now - since, first)
 
 
 def _duration(seconds: float) -> str:
@@ -101,6 +123,7 @@ class ConsoleProgress:
         self.clock, self.after = clock, after
         self._t0 = clock()  # the command's clock starts with its progress display
         self._base: int | None = None
+        self._pace = Pace()
         self._last_print = -float("inf")
         self._last_done = -1
         self._bar: Any = None
@@ -110,9 +133,10 @@ class ConsoleProgress:
         now = self.clock()
         if self._base is None:
             self._base = done  # runs done before (a resumed sweep) do not set the pace
+        left = self._pace.left(done, total, now, self._base)
         if self.tty:
             if not self._closed:
-                self._tqdm(done, total)
+                self._tqdm(done, total, left)
             return
         finished = done >= total
         if done == self._base and not finished:
@@ -123,19 +147,25 @@ class ConsoleProgress:
             return  # the closing line was printed already
         if finished or now - self._last_print >= self.every:
             elapsed = now - self._t0
-            left = eta_seconds(done, total, elapsed, self._base)
             print(plain_line(self.desc, done, total, elapsed, left, self.unit),
                   file=self.stream, flush=True)
             self._last_print = now
             self._last_done = done
 
-    def _tqdm(self, done: int, total: int) -> None:
+    def _tqdm(self, done: int, total: int, left: float | None) -> None:
         if self._bar is None:
             from tqdm import tqdm
 
+            # the time left is ours (finished runs only), not tqdm's rate since the start
             self._bar = tqdm(total=total, initial=done, unit=self.unit.rstrip("s"),
-                             desc=self.desc, file=self.stream, smoothing=0.05,
-                             dynamic_ncols=True, delay=self.after)
+                             desc=self.desc, file=self.stream, dynamic_ncols=True,
+                             delay=self.after, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} "
+                             "[{elapsed}{postfix}]")
+        if done < total:
+            self._bar.set_postfix_str("estimating time left" if left is None
+                                      else f"about {_duration(left)} left", refresh=False)
+        else:
+            self._bar.set_postfix_str("", refresh=False)
         self._bar.update(done - self._bar.n)
         if done >= total:
             self.close()

@@ -143,6 +143,10 @@ BAD = [
     ({"targets": [{"metric": "social_workers_total", "date": "2023-13", "value": 1}]}, "use YYYY-MM"),
     ({"targets": [{"metric": "exam_registrations", "date": "2023", "value": 0}]}, "non-zero"),
     ({"holdout_from": "2022-01"}, "no observation with a positive weight"),
+    ({"parameters": {"workforce.exam.from_community_workers": [0.1, 0.6],
+                     "workforce.exam.from_workforce": [0.1, 0.6]}}, "a combination of the ranges' ends"),
+    ({"holdout_from": "9999-12"}, "month 9999-12 is not simulated by det (2022-01 to 2025-12)"),
+    ({"holdout_from": "2021-12"}, "month 2021-12 is not simulated"),
     ({"method": "cmaes"}, "Input should be"),
     ({"trials": 0}, "greater than or equal to 1"),
     ({"start": {"workforce.attrition_rate": 0.9}}, "outside the search bounds"),
@@ -201,3 +205,40 @@ def test_report_of_a_calibration(synthetic, cli):
     assert page.count("data:image/png;base64,") == 2  # fit and trial history
     assert (out / "plots" / "trial_history.png").stat().st_size > 10_000
     assert "保留" in page and "样本内" in page and "data:font/woff;base64," in page
+
+
+def _tiny(folder: Path, **over) -> Path:
+    """A calibration of two trials on a year of the small city (seconds)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "short.yaml").write_text("extends: small_city\nname: short\nmonths: 12\n",
+                                       encoding="utf-8")
+    doc = {"name": "tiny", "scenario": "short.yaml",
+           "parameters": {"workforce.attrition_rate": [0.05, 0.35]},
+           "targets": [{"metric": "social_workers_total", "date": "2022-06", "value": 1500},
+                       {"metric": "social_workers_total", "date": "2022-12", "value": 1500}],
+           "holdout_from": "2022-12", "replicates": 1, "trials": 2, "batch": 2,
+           "startup_trials": 2, "best_replicates": 1, **over}
+    path = folder / "tiny.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def test_a_failure_while_writing_leaves_no_half_written_folder(tmp_path, monkeypatch, cli):
+    """A failure while the last files are made (fit.png's plot raised, issue 21) left best.yaml
+    and fit.csv without manifest.json; now the folder stays an unfinished calibration that
+    --resume completes."""
+    from simulation.calibration import plots
+
+    path, out = _tiny(tmp_path), tmp_path / "out"
+
+    def broken(*_a, **_k):
+        raise ValueError("plot failed")
+
+    monkeypatch.setattr(plots, "fit_png", broken)
+    with pytest.raises(ValueError, match="plot failed"):
+        main(["calibrate", str(path), "--out", str(out), "--workers", "1"])
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "trials.parquet"]
+    monkeypatch.undo()
+    status, _, err = cli("calibrate", path, "--out", out, "--workers", "1", "--resume")
+    assert status == 0, err
+    assert {"best.yaml", "fit.csv", "fit.png", "manifest.json"} <= {p.name for p in out.iterdir()}

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import refused
 
 from simulation.execution import executors
 from simulation.execution.model_run import output_value, simulate
@@ -172,6 +173,53 @@ def test_every_command_refuses_workers_with_scheduler(cli, tmp_path, command):
 
 
 @pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])
+@pytest.mark.parametrize("address,says", [
+    ("notaurl", "(no port)"), ("foo://bar:1", "unknown scheme 'foo'"), ("tcp://h:0", "(no port)"),
+    ("tcp://h:99999", "Port out of range"), ("tcp://h:1/x", "not of the form HOST:PORT"),
+])
+def test_every_command_refuses_a_scheduler_that_is_not_an_address(cli, tmp_path, command,
+                                                                  address, says):
+    """Checked before any file is read or any connection tried (issue 21)."""
+    result = cli(*_args(command, tmp_path), "--scheduler", address)
+    refused(result, f"error: swsim {command}: --scheduler {address!r}")
+    assert says in result[2] and not (tmp_path / "o").exists()
+
+
+def test_a_bad_scheduler_fails_promptly_in_one_line(tmp_path):
+    """`--scheduler notaurl` printed the right line, then hung 20 s and printed Dask's
+    Client.__del__ traceback (issue 21); a refused connection answers at once."""
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for address in ("notaurl", "tcp://127.0.0.1:1"):
+        t0 = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "simulation.cli", "run", "small_city",
+                               "--scheduler", address, "--out", str(tmp_path / "o")],
+                              capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+        assert time.monotonic() - t0 < 15, done.stderr
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith("error: swsim run: ") and "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_port_that_never_answers_as_dask_times_out(tmp_path):
+    """A port that accepts connections but is not a Dask scheduler: Dask's client waited for
+    ever; DaskExecutor gives up after its timeout with a readable OSError."""
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.listen()
+        port = server.getsockname()[1]
+        t0 = time.monotonic()
+        with pytest.raises(OSError, match="does not answer as a Dask scheduler"):
+            executors.DaskExecutor(f"tcp://127.0.0.1:{port}", timeout=1.0)
+        assert time.monotonic() - t0 < 10
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "calibrate"])
 def test_every_command_notes_the_worker_cap(cli, tmp_path, monkeypatch, command):
     """Asked for more workers than runs or cores: the same note from every command."""
     seen = []
@@ -191,3 +239,41 @@ def test_every_command_notes_the_worker_cap(cli, tmp_path, monkeypatch, command)
 def test_worker_count_note():
     n, note = executors.worker_count(1000, 3)
     assert n <= 3 and note.startswith("using ") and "asked for 1000" in note
+
+
+# ---- a script without the main guard (issue 21) ---------------------------------------------
+
+_SCRIPT = """\
+import simulation
+from simulation.execution.executors import ProcessExecutor
+from simulation.params import load_scenario
+
+{guard}{indent}with ProcessExecutor(2) as ex:
+{indent}    result = simulation.run(load_scenario("small_city", sets=["months=2"]), seed=1,
+{indent}                            replicates=2, executor=ex)
+{indent}print("ran", len(result.timeseries))
+"""
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_a_script_without_the_main_guard_is_told_so(tmp_path, guarded):
+    """The README's "From Python" block pasted into a script: each worker runs the script
+    again and dies starting processes of its own; the error blamed memory ("WorkerLost ...
+    out of memory") after retries. Now it names the `if __name__ == "__main__":` guard."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "mine.py"
+    script.write_text(_SCRIPT.format(guard='if __name__ == "__main__":\n' if guarded else "",
+                                     indent="    " if guarded else ""), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    if guarded:
+        assert done.returncode == 0 and done.stdout == "ran 6\n", done.stderr
+        return
+    last = done.stderr.strip().splitlines()[-1]
+    assert done.returncode == 1 and "ran" not in done.stdout
+    assert last.startswith("simulation.execution.executors.WorkerStartError: the local worker "
+                           f"processes died while starting: each one runs {script} again"), last
+    assert 'put the code that starts runs under `if __name__ == "__main__":`' in last
+    assert "memory" not in done.stderr and "WorkerLost" not in done.stderr

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import refused
 
 from simulation.execution.executors import local_cluster, preserved_environ
 from simulation.experiments.examples import ishigami, ishigami_indices
@@ -219,6 +220,24 @@ def test_failing_runs_are_recorded_and_exit_nonzero(cli, tmp_path):
     assert manifest["runs"]["failed"] == bad.sum()
 
 
+def test_report_says_why_no_indices_were_computed(cli, tmp_path):
+    """Every output without indices left a header-only sensitivity.csv, which the report
+    called damaged ("run the sweep again", which gives the same); it now says what failed."""
+    exp = write_experiment(tmp_path / "h.yaml", samples=8, **{**ISHIGAMI, "model": "test_sweep:holes"})
+    out = tmp_path / "o"
+    status, _, err = cli("sweep", exp, "--out", out, "--workers", "1", "--trust-model",
+                         "test_sweep:holes")
+    assert status == 1, err
+    why = json.loads((out / "manifest.json").read_text())["sensitivity_notes"]
+    assert len(why) == 1 and why[0].startswith("y: ") and "no indices computed" in why[0]
+    status, stdout, err = cli("report", out)
+    assert status == 0, err
+    assert err == f"note: {out}: no sensitivity indices could be computed: {why[0]}\n"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"No sensitivity indices could be computed: {why[0]}." in page
+    assert "damaged" not in page + err
+
+
 def test_lost_workers_are_retried(cli, tmp_path):
     exp = write_experiment(tmp_path / "d.yaml", method="lhs", samples=60,
                            **{**ISHIGAMI, "model": "test_sweep:dies"})
@@ -265,6 +284,18 @@ BAD = [
     ({"outputs": ["exam_passes@2021"]}, "year 2021 is not wholly simulated"),
     ({"outputs": []}, "outputs: List should have at least 1 item"),
     ({"seed": -1}, "seed: Input should be greater than or equal to 0"),
+    # each range valid alone, not together (issue 21: --check accepted it, half the runs failed)
+    ({"parameters": {"workforce.exam.from_community_workers": [0.1, 0.6],
+                     "workforce.exam.from_workforce": [0.1, 0.6]}},
+     "parameters.workforce.exam.from_community_workers: a combination of the ranges' ends "
+     "(workforce.exam.from_community_workers=0.6, workforce.exam.from_workforce=0.6) gives an "
+     "invalid scenario: workforce.exam: from_community_workers + from_workforce must not exceed 1"),
+    # an output month that only the longest runs reach
+    ({"parameters": {"months": [6, 24]}, "outputs": ["social_workers_total@2023-06"]},
+     "outputs.0: month '2023-06' is not simulated in the shortest run the 'months' lever "
+     "allows (6 months: YYYY-MM from 2021-12 to 2022-06"),
+    ({"parameters": {"months": [6.4, 24]}, "outputs": ["exam_passes@2022"]},
+     "year 2022 is not wholly simulated in the shortest run the 'months' lever allows (6 months"),
 ]
 
 
@@ -276,6 +307,43 @@ def test_bad_experiment_exits_2_with_one_line(cli, tmp_path, change, message):
     assert err.startswith(f"error: {exp}") and err.count("\n") == 1, err
     assert message in err
     assert not (tmp_path / "o").exists()
+    status, out, err = cli("sweep", exp, "--check")  # --check refuses what a run refuses
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1, err
+
+
+def test_every_sample_point_goes_through_the_schema(small, tmp_path):
+    """A point the corners do not reveal is refused by its number before anything runs."""
+    from simulation.experiments.levers import check_points
+    from simulation.params import ScenarioError
+    from simulation.params.loader import FileCheck
+
+    names = ["workforce.exam.from_community_workers", "workforce.exam.from_workforce"]
+    check = FileCheck(tmp_path / "e.yaml", {"parameters": 5})
+    check_points(small, names, [[0.3, 0.3], [0.5, 0.5]], check)  # both valid
+    with pytest.raises(ScenarioError) as caught:
+        check_points(small, names, [[0.3, 0.3], [0.55, 0.5], [0.7, 0.7]], check)
+    err = caught.value
+    assert err.line == 5 and err.path == f"parameters.{names[0]}"
+    assert err.message.startswith(f"sample point 1 ({names[0]}=0.55, {names[1]}=0.5) gives an "
+                                  "invalid scenario: workforce.exam: from_community_workers")
+
+
+def test_failed_runs_record_one_line_without_pydantic_text(small):
+    """A run the schema refuses is recorded as `key.path: what is wrong`, not pydantic's
+    three lines with its URL; a missing output without KeyError's quotes."""
+    from simulation.execution.executors import one_line
+    from simulation.execution.model_run import output_value
+    from simulation.experiments.levers import apply_params
+
+    with pytest.raises(Exception) as caught:
+        apply_params(small, {"workforce.exam.from_community_workers": 0.9,
+                             "workforce.exam.from_workforce": 0.9})
+    assert one_line(caught.value) == (
+        "ValidationError: workforce.exam: from_community_workers + from_workforce must not "
+        "exceed 1 (the rest come from outside)")
+    with pytest.raises(KeyError) as missing:
+        output_value([{"date": "2022-01", "x": 1.0}], "x@2023-06")
+    assert one_line(missing.value) == "KeyError: output 'x@2023-06': month 2023-06 is outside the run"
 
 
 def test_scenario_path_is_relative_to_the_experiment(tmp_path, monkeypatch):
@@ -299,7 +367,7 @@ def test_error_names_the_line(cli, tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["--workers", "0"], "must be at least 1"),
     (["--workers", "1", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
-    (["--scheduler", "foo://bar"], "cannot reach the Dask scheduler"),
+    (["--scheduler", "foo://bar"], "--scheduler 'foo://bar': unknown scheme"),
     (["--frobnicate"], "unrecognized arguments"),
 ])
 def test_bad_command_line_exits_2(cli, tmp_path, args, message):
@@ -322,6 +390,36 @@ def test_smoke_experiment_runs_end_to_end(cli, tmp_path):
     assert list(s.columns) == ["output", "parameter", "index", "value", "conf"]
     assert set(s["index"]) == {"S1", "ST"} and s["value"].notna().all()
     assert "wrote" in out
+
+
+def test_shipped_experiments_and_calibrations_are_found_by_name(cli, tmp_path, monkeypatch):
+    """`swsim sweep smoke` from another folder said "smoke: file not found" (issue 21)."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("sweep", "smoke", "--check")
+    assert status == 0 and out.startswith("ok: smoke (sobol: 80 sample points"), err
+    status, out, err = cli("sweep", "smoke.yaml", "--check")
+    assert status == 0, err
+    status, out, err = cli("calibrate", "tianjin", "--check")
+    assert status == 0 and out.startswith("ok: tianjin ("), err
+    result = cli("sweep", "smok", "--check")
+    refused(result, "error: smok: file not found (shipped: certified_target_small_city, ")
+    refused(cli("calibrate", "nosuch"), "error: nosuch: file not found (shipped: tianjin)")
+    (tmp_path / "smoke.yaml").write_text("name: mine\n", encoding="utf-8")  # a file named wins
+    refused(cli("sweep", "smoke.yaml", "--check"), "error: smoke.yaml: ")
+
+
+def test_the_wheel_ships_experiments_and_calibrations():
+    """Installed, they are found inside the package, as the scenarios are."""
+    import tomllib
+
+    from simulation.experiments.spec import shipped_files
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for folder in ("scenarios", "experiments", "calibration"):
+        assert included[folder] == f"simulation/_{folder}"
+    assert set(shipped_files("experiments")) == {p.stem for p in EXPERIMENTS.glob("*.yaml")}
+    assert set(shipped_files("calibration")) == {"tianjin"}
 
 
 @pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.yaml")), ids=lambda p: p.stem)
@@ -347,3 +445,45 @@ def test_year_total_outputs_sum_the_years_months(cli, tmp_path):
     records = simulate(params, int(row["seed"]), load_scenario("small_city"))
     total = sum(r["exam_passes"] for r in records if str(r["date"]).startswith("2023-"))
     assert row["exam_passes@2023"] == total > 0
+
+
+# ---- progress ------------------------------------------------------------------------------
+
+def _sweep_clock(startup: float, per_run: float, runs: int, workers: int):
+    """(done, time) as a sweep reports them: nothing during ``startup``, then ``workers``
+    runs every ``per_run`` seconds."""
+    yield 0, 0.0
+    for k in range(1, runs // workers + 1):
+        yield k * workers, startup + k * per_run
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_time_left_is_estimated_from_finished_runs_only(tty):
+    """The first sweep's estimate said 11.4 min for a 49 s sweep: the workers' start-up
+    (imports before the first run finishes) was taken for the pace (issue 21). Plain lines
+    and the terminal's bar both say the time left at the pace of finished runs."""
+    import io
+    import re
+
+    from simulation.progress import ConsoleProgress
+
+    startup, per_run, runs = 8.0, 0.6, 160  # 56 s in all, 8 of them starting up
+    now, stream = [0.0], io.StringIO()
+    show = ConsoleProgress("smoke", stream=stream, every=5.0, tty=tty, clock=lambda: now[0])
+    said, lines = [], 0  # (estimate, truth) whenever one is shown
+    for done, t in _sweep_clock(startup, per_run, runs, 2):
+        now[0] = t
+        show(done, runs)
+        printed = stream.getvalue().splitlines()
+        if 0 < done < runs and (tty or len(printed) > lines):
+            lines = len(printed)
+            text = show._bar.postfix if tty else printed[-1]
+            found = re.search(r"about (\d+) s left", text or "")
+            if done == 2:  # the first finished runs: no pace yet
+                assert "estimating time left" in text, text
+            elif found:
+                said.append((float(found[1]), startup + runs // 2 * per_run - t))
+    show.close()
+    assert len(said) >= (10 if tty else 5), stream.getvalue()
+    for estimate, truth in said:
+        assert abs(estimate - truth) <= max(2.0, 0.1 * truth), (estimate, truth)

@@ -27,7 +27,7 @@ import pandas as pd
 from ..execution.driver import drive
 from ..execution.executors import Executor, Result, Run
 from ..execution.seeds import trial_seed
-from ..progress import eta_seconds, plain_line
+from ..progress import Pace, plain_line
 from ..results import BEST, FIT_CSV, FIT_PNG, MANIFEST, TRIALS, json_text, write_atomic
 from .objective import mape
 from .spec import CalibrationPlan
@@ -164,7 +164,7 @@ def _search(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     cal, dists = plan.calibration, _distributions(plan)
     done = 0 if trials is None else len(trials)
     batch = 0 if trials is None else int(trials["batch"].max()) + 1
-    ran, first, t0 = 0, done, time.perf_counter()
+    ran, first, t0, pace = 0, done, time.perf_counter(), Pace()  # time left: finished batches
     while done < cal.trials and (max_batches is None or ran < max_batches):
         n = min(cal.batch, cal.trials - done)
         points = _ask(plan, _history(trials, dists), batch, n)
@@ -174,8 +174,8 @@ def _search(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
         write_trials(out, trials)
         done, batch, ran = done + n, batch + 1, ran + 1
         ok = trials[trials["status"] == "ok"]
-        elapsed = time.perf_counter() - t0
-        left = eta_seconds(done, cal.trials, elapsed, first)
+        now = time.perf_counter()
+        elapsed, left = now - t0, pace.left(done, cal.trials, now, first)
         report(plain_line(f"calibrate batch {batch}", done, cal.trials, elapsed, left, "trials")
                + f"; best in-sample MAPE {ok['loss'].min() if len(ok) else math.nan:.2f}%")
     return trials
@@ -241,11 +241,19 @@ def _finish(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     header = (f"Fitted by swsim calibrate {plan.file} ({len(trials)} trials, seed "
               f"{plan.calibration.seed}).\nIn-sample MAPE {m_in:.2f}%, held-out MAPE {m_out:.2f}% "
               f"(mean of {reps} runs; see {FIT_CSV}).")
-    write_atomic(out / BEST, best_yaml(plan, out, best, header))
-    write_atomic(out / FIT_CSV, fit.to_csv(index=False))
-    write_atomic(out / FIT_PNG, fit_png(fit, plan.calibration.holdout_from))
     info = manifest(plan, trials, best, m_in, m_out, executor.describe(), wall)
-    write_atomic(out / MANIFEST, json_text(info))
+    # every file is made before the first is written, and manifest.json (which marks a
+    # finished calibration) goes last: a failure leaves the unfinished folder --resume
+    # continues (plan.json, trials.parquet), never best.yaml and fit.csv without the rest
+    files = {BEST: best_yaml(plan, out, best, header), FIT_CSV: fit.to_csv(index=False),
+             FIT_PNG: fit_png(fit, plan.calibration.holdout_from), MANIFEST: json_text(info)}
+    try:
+        for name, content in files.items():
+            write_atomic(out / name, content)
+    except BaseException:
+        for name in files:
+            (out / name).unlink(missing_ok=True)
+        raise
     return CalibrationResult(out, trials, fit, best, m_in, m_out, info)
 
 

@@ -198,6 +198,19 @@ def _target(obs: Observation, where: str, base: Scenario, holdout: str | None,
     return Target(obs.metric, obs.date, steps, obs.value, obs.weight, held)
 
 
+def _check_holdout(cal: Calibration, base: Scenario, check: FileCheck) -> None:
+    """``holdout_from`` must be a month the scenario simulates (steps 1..months), checked
+    before anything runs (9999-12 ran every trial, then failed drawing fit.png)."""
+    from ..state import month_label
+
+    if cal.holdout_from is None:
+        return
+    first, last = month_label(base.start, 0), month_label(base.start, base.months - 1)
+    if not first <= cal.holdout_from <= last:
+        check.fail("holdout_from", f"month {cal.holdout_from} is not simulated by {base.name} "
+                   f"({first} to {last})")
+
+
 def _targets(cal: Calibration, file: Path, base: Scenario, check: FileCheck) -> tuple[Target, ...]:
     listed: list[tuple[str, Observation, tuple[str, int] | None]] = [
         (f"targets.{i}", o, None) for i, o in enumerate(cal.targets)]
@@ -205,6 +218,7 @@ def _targets(cal: Calibration, file: Path, base: Scenario, check: FileCheck) -> 
         listed += [("row", o, row) for row, o in _read_csv(cal, file, check)]
     if not listed:
         check.fail("targets", "give at least one observation (targets or targets_csv)")
+    _check_holdout(cal, base, check)
     out: list[Target] = []
     for where, obs, row in listed:
         t = _target(obs, where, base, cal.holdout_from, check, row)
@@ -218,8 +232,11 @@ def _targets(cal: Calibration, file: Path, base: Scenario, check: FileCheck) -> 
 
 
 def load_calibration(path: str | Path) -> CalibrationPlan:
-    """Read, validate and check a calibration file; raise ScenarioError on bad input."""
-    file = Path(path)
+    """Read, validate and check a calibration file (a path, or the name of a shipped one in
+    ``calibration/``); raise ScenarioError on bad input."""
+    from ..experiments.spec import find_shipped
+
+    file = find_shipped(path, "calibration")
     data, lines = read_yaml(file)
     cal: Calibration = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                         model=Calibration)

@@ -30,9 +30,18 @@ def add_options(parser: argparse.ArgumentParser, default: str = "all cores") -> 
 
 
 def check_options(args: argparse.Namespace, command: str) -> None:
-    """Refuse ``--workers`` with ``--scheduler`` (before any file is read)."""
-    if getattr(args, "scheduler", None) and getattr(args, "workers", None):
+    """Refuse ``--workers`` with ``--scheduler``, and a ``--scheduler`` that is not an address
+    (before any file is read or any connection tried)."""
+    from .executors import check_address
+
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler and getattr(args, "workers", None):
         raise UsageError(f"swsim {command}: give --workers or --scheduler, not both")
+    if scheduler is not None:
+        try:
+            check_address(scheduler)
+        except ValueError as exc:
+            raise UsageError(f"swsim {command}: --scheduler {exc}") from None
 
 
 def _note(text: str) -> None:
@@ -53,9 +62,9 @@ def open_executor(args: argparse.Namespace, command: str,
     if args.scheduler:
         try:
             ex = DaskExecutor(args.scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # TimeoutError is an OSError
             raise UsageError(f"swsim {command}: cannot reach the Dask scheduler at {args.scheduler} "
-                             f"({exc.__class__.__name__}: {exc})") from None
+                             f"({exc})") from None
         check_workers(ex, command)
         return ex
     workers = args.workers or default_workers or usable_cores()

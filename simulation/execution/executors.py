@@ -31,6 +31,8 @@ __all__ = [
     "Result",
     "Run",
     "SerialExecutor",
+    "WorkerStartError",
+    "check_address",
     "failed_values",
     "local_cluster",
     "one_line",
@@ -80,7 +82,19 @@ def failed_values(outputs: tuple[str, ...] | None) -> Any:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " | ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    """A run's error as recorded: ``Type: message`` on one line, at most ERROR_CHARS long
+    (a schema error as ``key.path: what is wrong``, without pydantic's URL and input dump)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        from ..experiments.levers import schema_error
+
+        text = schema_error(exc)
+    elif isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        text = exc.args[0]  # str(KeyError) quotes its message
+    else:
+        text = str(exc)
+    text = " | ".join(line.strip() for line in text.splitlines() if line.strip())
     return f"{exc.__class__.__name__}: {text}"[:ERROR_CHARS]
 
 
@@ -183,11 +197,37 @@ class Executor:
 SerialExecutor = Executor
 
 
-def _exit_with(pid: int) -> None:
-    """Worker initializer: end this worker when the coordinator ``pid`` ends, even by kill -9.
+class WorkerStartError(RuntimeError):
+    """Local worker processes could not start (e.g. a script without the main guard)."""
+
+
+def _start_failure() -> str:
+    """Why local workers died before any of them started: Python starts each by running the
+    main script again, so a script that starts runs at its top level starts them again in
+    every worker, which Python refuses (multiprocessing's "bootstrapping phase" error)."""
+    import sys
+
+    # in a worker importing the script, it is __mp_main__ (__main__ once imported)
+    main = sys.modules.get("__mp_main__") or sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    if script is None:
+        return ("the local worker processes died while starting, before running anything "
+                "(see the errors above)")
+    return (f"the local worker processes died while starting: each one runs {script} again "
+            "from the top, and there it starts worker processes again, which Python refuses; "
+            "put the code that starts runs under `if __name__ == \"__main__\":` (see the "
+            "README, \"From Python\")")
+
+
+def _exit_with(pid: int, started: Any = None) -> None:
+    """Worker initializer: end this worker when the coordinator ``pid`` ends, even by kill -9;
+    set ``started`` (an Event): this worker started (the main module imported cleanly).
 
     (Pool workers otherwise wait for work forever once their coordinator is gone.)
     """
+    if started is not None:
+        started.set()
+
     def watch() -> None:
         try:
             fd = os.pidfd_open(pid)
@@ -219,9 +259,14 @@ class ProcessExecutor(Executor):
         self.asked = workers or usable_cores()
         self.workers = worker_count(self.asked, self.asked)[0]  # cores; runs in prepare()
         self._note, self._used = note, False
+        if getattr(multiprocessing.current_process(), "_inheriting", False):
+            # a worker importing a script that starts runs at its top level (no main guard):
+            # say so now, rather than Python's "bootstrapping phase" error at the first run
+            raise WorkerStartError(_start_failure())
         methods = multiprocessing.get_all_start_methods()
         # forkserver: workers start clean, never forked from a threaded parent
         self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        self._started = self._context.Event()  # set by the first worker that starts
         self._pool = self._new_pool()
 
     def prepare(self, runs: int) -> None:
@@ -237,7 +282,7 @@ class ProcessExecutor(Executor):
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                      initializer=_exit_with, initargs=(os.getpid(),))
+                                      initializer=_exit_with, initargs=(os.getpid(), self._started))
 
     @property
     def slots(self) -> int:
@@ -256,7 +301,11 @@ class ProcessExecutor(Executor):
         return isinstance(exc, BrokenProcessPool)
 
     def recover(self) -> None:
+        """A new pool after a worker died; WorkerStartError when no worker ever started (the
+        next ones would die the same way: retrying would only blame the runs)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if not self._started.is_set():
+            raise WorkerStartError(_start_failure()) from None
         self._pool = self._new_pool()
         self.generation += 1
 
@@ -271,14 +320,18 @@ class DaskExecutor(Executor):
     batch_seconds = 2.0  # each task costs the scheduler ~1 ms; keep them well above that
 
     def __init__(self, address: str, timeout: float = 10.0) -> None:
+        """Connect to the scheduler at ``address`` ([tcp|tls|ws|wss://]HOST:PORT).
+
+        Raises ValueError for an address of another form (before connecting) and OSError
+        naming what went wrong when nothing answers there, or not as a Dask scheduler,
+        within ``timeout`` seconds (Dask's own client would wait for ever on a port that
+        accepts connections but never answers, and then hang again on its way out).
+        """
         super().__init__()
         from distributed import Client
-        from distributed.comm import parse_address
-        from distributed.comm.registry import backends
 
-        scheme, where = parse_address(address)
-        if scheme not in backends or not where:
-            raise ValueError(f"expected an address such as tcp://host:8786, got {address!r}")
+        check_address(address)
+        _probe(address, timeout)
         with preserved_environ():
             self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         self.address = address
@@ -317,6 +370,67 @@ class DaskExecutor(Executor):
 
     def close(self) -> None:
         self.client.close()
+
+
+#: schemes ``--scheduler`` takes (Dask's network transports; no scheme means tcp)
+SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def check_address(address: str) -> tuple[str, int]:
+    """The host and port of a scheduler address ``[SCHEME://]HOST:PORT``; ValueError saying
+    what is wrong otherwise (checked before any connection is tried)."""
+    from urllib.parse import urlsplit
+
+    form = f"expected [{'|'.join(SCHEMES)}://]HOST:PORT, e.g. tcp://10.0.0.5:8786"
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{address!r} is not a scheduler address ({exc}); {form}") from None
+    if parts.scheme not in SCHEMES:
+        raise ValueError(f"{address!r}: unknown scheme {parts.scheme!r}; {form}")
+    if not parts.hostname or not port or parts.path or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        what = "no port" if parts.hostname and not port else "not of the form HOST:PORT"
+        raise ValueError(f"{address!r} is not a scheduler address ({what}); {form}")
+    return parts.hostname, port
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Raise OSError unless a Dask scheduler at ``address`` answers within ``timeout`` seconds."""
+    import asyncio
+    import socket
+
+    host, port = check_address(address)
+    try:  # fast answers first: no such host, connection refused
+        socket.create_connection((host, port), timeout=timeout).close()
+    except TimeoutError:
+        raise OSError(f"no answer from {host}:{port} within {timeout:g} s") from None
+    except OSError as exc:
+        raise OSError(exc.strerror or str(exc)) from None
+
+    async def identify() -> object:
+        from distributed.comm import connect
+
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), timeout)
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    # in a thread of its own: the caller may be running an event loop (a notebook)
+    with cf.ThreadPoolExecutor(1, thread_name_prefix="swsim-dask-probe") as pool:
+        try:
+            reply = pool.submit(lambda: asyncio.run(identify())).result()
+        except TimeoutError:
+            reply = None
+        except Exception as exc:  # noqa: BLE001 - whatever the comm raised: not a scheduler
+            raise OSError(f"{host}:{port} does not answer as a Dask scheduler "
+                          f"({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise OSError(f"{host}:{port} accepts connections but does not answer as a Dask "
+                      f"scheduler within {timeout:g} s")
 
 
 @contextmanager

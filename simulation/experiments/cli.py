@@ -69,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
     check_options(args, "sweep")
     plan = load_experiment(args.experiment, trust_model=args.trust_model)
     check_name(plan.experiment.name, f"{args.experiment}: name")  # default folder results/<name>
-    if args.check:  # counted, never built
+    if args.check:  # every sample point was checked through the schema; nothing is run
         print(f"ok: {args.experiment} ({plan.experiment.method}: {plan.points} sample points x "
               f"{plan.experiment.replicates} replicate(s) = {plan.runs} runs)")
         return 0

@@ -20,7 +20,12 @@ from ..params import Scenario
 from ..params.loader import FileCheck, set_value
 from ..params.schema import describe_parameters
 
-__all__ = ["Lever", "apply_params", "check_ranges", "levers"]
+__all__ = ["CORNERS", "Lever", "apply_params", "check_points", "check_ranges", "levers",
+           "schema_error"]
+
+#: combinations of range ends checked by :func:`check_ranges` (every one up to 2^8 levers'
+#: worth; beyond, this many drawn with a fixed seed)
+CORNERS = 256
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,81 @@ def check_ranges(ranges: dict[str, tuple[float, float] | list[float]], base: Sce
             try:
                 apply_params(base, {path: value})
             except ValidationError as exc:
-                err = exc.errors(include_url=False)[0]
-                where = ".".join(str(p) for p in err["loc"])
-                check.fail(key, f"the scenario is invalid at {value:g}: "
-                           f"{where + ': ' if where else ''}{err['msg']}")
+                check.fail(key, f"the scenario is invalid at {value:g}: {schema_error(exc)}")
+    if len(ranges) > 1:
+        check_points(base, list(ranges), _corners(ranges), check, section,
+                     what="a combination of the ranges' ends")
+
+
+def schema_error(exc: ValidationError) -> str:
+    """A schema error in swsim's one-line form, ``key.path: what is wrong`` (the first error;
+    no pydantic URL, input dump or line breaks)."""
+    errors = exc.errors(include_url=False)
+    if not errors:
+        return " ".join(str(exc).split())
+    err = errors[0]
+    where = ".".join(str(p) for p in err["loc"])
+    msg = " ".join(str(err["msg"]).removeprefix("Value error, ").split())
+    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+    return f"{where + ': ' if where else ''}{msg}{more}"
+
+
+def _corners(ranges: dict[str, tuple[float, float] | list[float]]) -> list[list[float]]:
+    """Every combination of the ranges' ends (at most :data:`CORNERS`, drawn with a fixed seed
+    beyond that): a linear constraint such as a sum of shares holds over the whole box when
+    it holds at every corner."""
+    import itertools
+
+    import numpy as np
+
+    ends = [(float(low), float(high)) for low, high in ranges.values()]
+    if 2 ** len(ends) <= CORNERS:
+        return [list(c) for c in itertools.product(*ends)]
+    pick = np.random.default_rng(0).integers(0, 2, size=(CORNERS, len(ends)))
+    return [[ends[j][int(b)] for j, b in enumerate(row)] for row in pick]
+
+
+def _culprits(base: Scenario, point: dict[str, float]) -> dict[str, float]:
+    """The fewest levers of an invalid ``point`` that still break the schema together (each
+    lever left at the base scenario's value when the rest stay invalid without it)."""
+    keep = dict(point)
+    for path in list(point):
+        trial = {k: v for k, v in keep.items() if k != path}
+        if not trial:
+            break
+        try:
+            apply_params(base, trial)
+        except ValidationError:
+            keep = trial
+    return keep
+
+
+def check_points(base: Scenario, names: list[str], points: Any, check: FileCheck,
+                 section: str = "parameters", what: str = "sample point {i}") -> None:
+    """Every point (a row of values of the levers ``names``) gives a valid scenario, applied
+    exactly as a run applies it (:func:`apply_params`; no model is built); else
+    ``check.fail`` naming the point's levers that break the schema together.
+
+    ``what`` names a point in the message (``{i}`` is its row number).
+    """
+    table = levers()
+    seen: set[tuple[float, ...]] = set()
+    for i, row in enumerate(points):
+        values = tuple(float(round(float(v))) if table[n].integer else float(v)
+                       for n, v in zip(names, row, strict=True))
+        if values in seen:
+            continue
+        seen.add(values)
+        point = dict(zip(names, values, strict=True))
+        try:
+            apply_params(base, point)
+        except ValidationError:
+            bad = _culprits(base, point)
+            try:
+                apply_params(base, bad)
+            except ValidationError as exc:
+                why = schema_error(exc)
+            listed = ", ".join(f"{k}={v:g}" for k, v in bad.items())
+            check.fail(f"{section}.{next(iter(bad))}",
+                       f"{what.format(i=i)} ({listed}) gives an invalid scenario: {why}; "
+                       "every combination of the ranges must be valid")

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -30,9 +31,10 @@ from ..params import Scenario, ScenarioError, load_scenario
 from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
 from ..params.schema import FileModel
 from ..provenance import fingerprint
-from .levers import check_ranges
+from .levers import check_points, check_ranges
 
-__all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "load_experiment", "resolve_model"]
+__all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "find_shipped", "load_experiment", "resolve_model",
+           "shipped_files"]
 
 #: runs.parquet columns that parameter and output names may not take
 RESERVED_COLUMNS = ("run_id", "sample", "replicate", "seed", "status", "error")
@@ -82,6 +84,9 @@ class Plan:
     file: Path
     scenario: Scenario | None
     model: Callable[[dict[str, float], int], dict[str, float]]
+    #: the sample matrix, built and checked point by point for the built-in model (None:
+    #: a plug-in model's, built by the sweep)
+    design: Any = field(default=None, compare=False, repr=False)
 
     @property
     def builtin(self) -> bool:
@@ -210,8 +215,12 @@ def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
     from ..state import month_label
 
     known = set(metric_names())
-    months = {month_label(base.start, k - 1) for k in range(base.months + 1)}
-    stepped = [month_label(base.start, k) for k in range(base.months)]  # steps 1..months
+    length, shortest, span = base.months, "", ""
+    if "months" in exp.parameters:  # a run is only as long as the lever's low end allows
+        length = int(round(exp.parameters["months"][0]))
+        shortest, span = " in the shortest run the 'months' lever allows", f"{length} months: "
+    months = {month_label(base.start, k - 1) for k in range(length + 1)}
+    stepped = [month_label(base.start, k) for k in range(length)]  # steps 1..months
     for i, name in enumerate(exp.outputs):
         metric, _, month = name.partition("@")
         if metric not in known:
@@ -220,11 +229,12 @@ def _check_outputs(exp: Experiment, base: Scenario, check: FileCheck) -> None:
                        + (f"; did you mean {close[0]!r}?" if close else ""))
         if "@" in name and len(month) == 4 and month.isdigit():  # a year's total
             if sum(m.startswith(f"{month}-") for m in stepped) != 12:
-                check.fail(f"outputs.{i}", f"year {month} is not wholly simulated (months "
-                           f"{month_label(base.start, 0)} to {month_label(base.start, base.months - 1)})")
+                check.fail(f"outputs.{i}", f"year {month} is not wholly simulated{shortest} "
+                           f"({span}months {month_label(base.start, 0)} to "
+                           f"{month_label(base.start, length - 1)})")
         elif "@" in name and month not in months:
-            check.fail(f"outputs.{i}", f"month {month!r} is not simulated (YYYY-MM from "
-                       f"{month_label(base.start, -1)} to {month_label(base.start, base.months - 1)}, "
+            check.fail(f"outputs.{i}", f"month {month!r} is not simulated{shortest} ({span}YYYY-MM from "
+                       f"{month_label(base.start, -1)} to {month_label(base.start, length - 1)}, "
                        "or YYYY for a year's total)")
 
 
@@ -239,12 +249,41 @@ def _base_scenario(exp: Experiment, file: Path, check: FileCheck) -> Scenario:
         raise
 
 
+def shipped_files(folder: str) -> dict[str, Path]:
+    """Shipped YAML files by name: the repo's ``folder/`` (``experiments``, ``calibration``)
+    or, installed, its copy inside the package (``simulation/_experiments``, ...; see
+    pyproject.toml's force-include), as shipped scenarios are found."""
+    package = Path(__file__).resolve().parent.parent
+    # the installed copy first: site-packages/ may hold an unrelated folder of that name
+    for candidate in (package / f"_{folder}", package.parent / folder):
+        if candidate.is_dir():
+            return {p.stem: p for p in sorted(candidate.glob("*.yaml"))}
+    return {}
+
+
+def find_shipped(ref: str | Path, folder: str) -> Path:
+    """``ref`` itself when it is a file, else the shipped file of that name (``smoke`` or
+    ``smoke.yaml`` from any folder); else ``ref``, which then fails as "file not found",
+    naming the shipped files."""
+    path = Path(ref)
+    if path.is_file() or "/" in str(ref) or os.sep in str(ref):
+        return path
+    shipped = shipped_files(folder)
+    name = path.stem if path.suffix in (".yaml", ".yml") else path.name
+    if name in shipped:
+        return shipped[name]
+    if not path.exists():
+        raise ScenarioError(str(ref), f"file not found (shipped: {', '.join(shipped) or 'none'})")
+    return path
+
+
 def load_experiment(path: str | Path, trust_model: str | None = None) -> Plan:
-    """Read, validate and check an experiment file; raise ScenarioError on bad input.
+    """Read, validate and check an experiment file (a path, or the name of a shipped one in
+    ``experiments/``); raise ScenarioError on bad input.
 
     ``trust_model``: the one ``package.module:function`` the caller trusts (``--trust-model``).
     """
-    file = Path(path)
+    file = find_shipped(path, "experiments")
     data, lines = read_yaml(file)
     exp: Experiment = validate_mapping(data, SourceMap([(str(file), lines)]),  # type: ignore[assignment]
                                        model=Experiment)
@@ -261,4 +300,8 @@ def load_experiment(path: str | Path, trust_model: str | None = None) -> Plan:
     base = _base_scenario(exp, file, check)
     _check_levers(exp, base, check)
     _check_outputs(exp, base, check)
-    return Plan(exp, file, base, fn)
+    from .sampling import sample
+
+    design = sample(exp)  # every sample point through the schema before anything runs
+    check_points(base, list(exp.parameters), design, check)
+    return Plan(exp, file, base, fn, design)

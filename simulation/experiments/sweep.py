@@ -53,7 +53,7 @@ class Sweep:
     def __init__(self, plan: Plan, out: Path, resume: bool = False, flush_rows: int = 5000,
                  flush_seconds: float = 10.0, overwrite: bool = False):
         self.plan, self.exp, self.resume = plan, plan.experiment, resume
-        self.X = sample(self.exp)
+        self.X = plan.design if plan.design is not None else sample(self.exp)
         self.total = len(self.X) * self.exp.replicates
         self.store = Store(out, runs_schema(plan.names, self.exp.outputs), flush_rows, flush_seconds)
         self.fingerprint = plan.fingerprint()

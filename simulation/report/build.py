@@ -25,7 +25,7 @@ from ..results import (
     write_atomic,
     write_folder,
 )
-from .data import RunFolder, SweepFolder, load_discovery, load_folder, load_run
+from .data import RunFolder, SweepFolder, load_discovery, load_folder, load_run, sensitivity_notes
 from .figures import Plot, compare_figures, discovery_figure, run_figures, sweep_figures
 from .fonts import cjk_font, plot_rc
 from .i18n import LANGS, tr
@@ -147,6 +147,9 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
                                   "calibration folder")
         return _calibration_report(results, out, lang, stderr or sys.stderr)
     folder = load_folder(results)
+    if isinstance(folder, SweepFolder) and folder.sensitivity is None and sensitivity_notes(folder.manifest):
+        print(f"note: {results}: no sensitivity indices could be computed: "
+              f"{'; '.join(sensitivity_notes(folder.manifest))}", file=stderr or sys.stderr)
     others = [_compare_run(Path(p)) for p in compare]
     if others and isinstance(folder, SweepFolder):
         raise ResultsError.at(results, "--compare needs a run folder; this is a sweep folder")

@@ -37,7 +37,8 @@ from ..results import (
     readable_kind,
 )
 
-__all__ = ["RunFolder", "SweepFolder", "load_discovery", "load_folder", "load_run", "load_sweep"]
+__all__ = ["RunFolder", "SweepFolder", "load_discovery", "load_folder", "load_run", "load_sweep",
+           "sensitivity_notes"]
 
 TIMESERIES_ID = ("scenario", "replicate", "step", "date")
 #: metrics every run folder has held (README: "names are a contract")
@@ -152,13 +153,34 @@ def load_sweep(path: Path) -> SweepFolder:
     if readable_kind(path) != "sweep":
         raise _fail(path, "not a sweep folder")
     sens_file = path / SENSITIVITY
-    sens = read_csv(sens_file, SENSITIVITY_COLUMNS, RESWEEP) if sens_file.is_file() else None
+    manifest = read_object(path / MANIFEST, RESWEEP)
+    sens = (read_csv(sens_file, SENSITIVITY_COLUMNS, RESWEEP)
+            if sens_file.is_file() and not _no_indices(sens_file, manifest) else None)
     if sens is not None:
         sens["value"] = pd.to_numeric(sens["value"], errors="coerce")
         sens["conf"] = pd.to_numeric(sens["conf"], errors="coerce")
     scenario = load_scenario(path / SCENARIO) if (path / SCENARIO).is_file() else None
-    return SweepFolder(path, read_object(path / MANIFEST, RESWEEP), _runs(path / RUNS), sens,
-                       scenario)
+    return SweepFolder(path, manifest, _runs(path / RUNS), sens, scenario)
+
+
+def _no_indices(file: Path, manifest: dict[str, Any]) -> bool:
+    """Whether ``sensitivity.csv`` holds only its header because no output's indices could be
+    computed, as the manifest's ``sensitivity_notes`` say (not damage: sweeping again gives
+    the same; the report shows the notes)."""
+    if not sensitivity_notes(manifest):
+        return False
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return text.strip() == ",".join(SENSITIVITY_COLUMNS)
+
+
+def sensitivity_notes(manifest: dict[str, Any]) -> list[str]:
+    """The manifest's notes from the analysis, e.g. why an output got no indices (``y: 5 of
+    40 sample points have no value (failed runs or NaN); no indices computed``)."""
+    notes = manifest.get("sensitivity_notes")
+    return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
 def load_discovery(sweep: Path) -> tuple[dict[str, Any], pd.DataFrame] | None:

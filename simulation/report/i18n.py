@@ -167,6 +167,8 @@ TEXT: dict[str, tuple[str, str]] = {
                     "位于虚线上方的参数呈非线性或存在交互作用。"),
     "runs_status": ("{n} runs; status: {status}.", "共 {n} 次运行;状态:{status}。"),
     "no_sensitivity": ("This sweep folder has no sensitivity.csv.", "该扫描文件夹没有 sensitivity.csv。"),
+    "no_indices": ("No sensitivity indices could be computed: {notes}.",
+                   "未能计算敏感性指数:{notes}。"),
     # table headers
     "indicator": ("Indicator", "指标"), "target": ("Target", "目标"), "deadline": ("Deadline", "期限"),
     "at_deadline": ("Median at deadline", "期限时中位数"), "final": ("Median, final month", "期末中位数"),

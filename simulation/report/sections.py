@@ -26,7 +26,7 @@ from ..results import (
     TIMESERIES,
 )
 from . import html, prep
-from .data import RunFolder, SweepFolder
+from .data import RunFolder, SweepFolder, sensitivity_notes
 from .i18n import effect_unit, metric_label, metric_unit, money_scale, param_unit, points, tr, unit_label
 
 __all__ = ["Rendered", "run_page", "sweep_page"]
@@ -333,9 +333,12 @@ def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang
         parts.append(_levers_section(sweep.sensitivity, lang))
         parts.append(("sensitivity", tr("sec_sweep", lang),
                       html.section("sensitivity", tr("sec_sweep", lang), _figures(rendered, lang, ""))))
-    else:
+    else:  # no file, or no output got indices: the analysis' notes say why
+        notes = sensitivity_notes(sweep.manifest)
+        text = (tr("no_indices", lang, notes="; ".join(notes)) if notes
+                else tr("no_sensitivity", lang))
         parts.append(("sensitivity", tr("sec_sweep", lang), html.section(
-            "sensitivity", tr("sec_sweep", lang), html.paragraph(tr("no_sensitivity", lang)))))
+            "sensitivity", tr("sec_sweep", lang), html.paragraph(text))))
     parts.insert(0, _runs_section(sweep, lang))
     parts.append(_discovery_section(sweep, out, lang, drawn))
     if sweep.scenario is not None:
