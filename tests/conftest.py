@@ -61,3 +61,16 @@ def read_only(folder: Path) -> Iterator[Path]:
         yield folder
     finally:
         folder.chmod(0o755)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_session(monkeypatch):
+    """Each test that touches the web page's session starts from a new one (its reactive
+    values are module state, and one test's upload must not become another's starting page).
+    Only where the page's module is already imported: other tests do not import Solara."""
+    import sys
+
+    session = sys.modules.get("simulation.app.session")
+    if session is not None:
+        monkeypatch.setattr(session, "state", session.State())
+    yield

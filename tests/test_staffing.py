@@ -32,7 +32,10 @@ def test_required_staff_scale_with_population_served():
     assert above.any()
     np.testing.assert_allclose(staffing.required_fte(double)[st][above], 2 * load[above])
     # the floor is seed 003's minimum staff, whatever the workload
-    tiny = _model("territory.population=1000")
+    # a town of 10,000 (its workforce scaled down too: at most 5% of the residents)
+    tiny = _model("territory.population=10000", "workforce.talent_total=60",
+                  "workforce.national_certified=40", "workforce.community_workers=100",
+                  "workforce.grid_workers=100")
     assert (staffing.required_fte(tiny) == tiny.units.min_staff).all()
 
 
