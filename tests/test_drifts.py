@@ -53,3 +53,39 @@ def test_validate_raise_figure_pays_the_gap_at_the_purchase_lines_share():
     raised = load_scenario("funding_cut", ["funding.sources.purchase.social_work_share=0.5",
                                            f"funding.sources.purchase.amount={figure}"])
     assert not [w for w in check(raised) if "cannot pay" in w.message]
+
+
+# ---- 1. the page's levers are the schema's ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["tianjin_baseline", "small_city", "binhai_2022"])
+def test_every_parameter_is_a_lever_or_excluded_with_a_reason(name):
+    """The page's groups were a hand-written list of prefixes with no ``staffing.``: its 8
+    parameters were missing though the README says the page shows every parameter."""
+    from simulation.app.levers import EXCLUDED, GROUPS, TITLES, levers
+    from simulation.params.schema import describe_parameters
+
+    sc = load_scenario(name)
+    paths = [row["path"] for row in describe_parameters(type(sc), sc)]
+    shown = [lv.path for group in levers(sc).values() for lv in group]
+    assert len(shown) == len(set(shown))
+    assert sorted(shown + list(EXCLUDED)) == sorted(paths)  # each one or the other, not both
+    assert all(reason.strip() for reason in EXCLUDED.values())
+    staffing = [p for p in paths if p.startswith("staffing.")]
+    assert len(staffing) == 8 and set(staffing) == {lv.path for lv in levers(sc)["staffing"]}
+    assert [key for key, *_ in GROUPS] == list(TITLES)  # every group titled, in page order
+
+
+def test_lever_groups_follow_the_schemas_sections():
+    """A top-level section is a group of its own without touching the page's code."""
+    from pydantic import BaseModel
+
+    from simulation.app.levers import GROUPS, group_of
+    from simulation.params import Scenario
+
+    sections = [n for n, f in Scenario.model_fields.items()
+                if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)]
+    prefixes = {p for *_, ps in GROUPS for p in ps}
+    assert {f"{n}." for n in sections} <= prefixes
+    assert group_of("staffing.max_posts") == "staffing"
+    assert group_of("workforce.exam.month") == "exam" and group_of("months") == "run"
