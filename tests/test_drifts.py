@@ -89,3 +89,62 @@ def test_lever_groups_follow_the_schemas_sections():
     assert {f"{n}." for n in sections} <= prefixes
     assert group_of("staffing.max_posts") == "staffing"
     assert group_of("workforce.exam.month") == "exam" and group_of("months") == "run"
+
+
+# ---- 3. one judgement of a target ------------------------------------------------------------
+
+#: a threshold and values at it: exactly, floating-point noise below and above, no data
+THRESHOLD = 0.5
+AT = [0.5, 0.5 - 1e-12, 0.5 + 1e-12, float("nan")]
+
+
+def _policy(operator: str, date: str | None = "2022-03"):
+    from simulation.params.schema import PolicyTarget
+
+    return PolicyTarget(name="t", metric="station_coverage", date=date, operator=operator,
+                        threshold=THRESHOLD, source="test")
+
+
+@pytest.mark.parametrize("operator", [">=", ">", "<=", "<"])
+def test_a_value_at_the_threshold_is_judged_the_same_everywhere(operator):
+    """The report met ``>=`` within 1e-9, discovery strictly: 0.5 - 1e-12 met a share target
+    in the report and failed the same target in ``swsim discover``. Now both call the one
+    judgement (params/schema.py ``target_met``), and so does the web page's target table."""
+    import pandas as pd
+
+    from simulation.discovery.target import from_policy, parse_target
+    from simulation.params.schema import target_met
+    from simulation.report import prep
+
+    policy = _policy(operator)
+    expected = {">=": [True, True, True, False], ">": [False, False, True, False],
+                "<=": [True, True, True, False], "<": [False, True, False, False]}[operator]
+    assert list(target_met(AT, operator, THRESHOLD)) == expected
+    assert list(policy.met(AT)) == expected
+    assert list(prep.holds(pd.Series(AT), policy)) == expected
+    assert list(from_policy(policy).holds(AT)) == expected
+    assert list(parse_target(f"station_coverage@2022-03 {operator} 0.5").holds(AT)) == expected
+    # the report's (and the page's) indicator: each value alone as the run's median at the date
+    for value, met in zip(AT[:3], expected[:3], strict=True):
+        ts = pd.DataFrame({"date": pd.to_datetime(["2022-01-01", "2022-02-01", "2022-03-01"]),
+                           "replicate": 0, "step": [0, 1, 2],
+                           "station_coverage": [float("nan"), float("nan"), value]})
+        sc = load_scenario("small_city").model_copy(update={"targets": [policy]})
+        (ind,) = prep.indicators(ts, sc)
+        assert ind.status == ("met" if met else "not_met"), (value, ind)
+
+
+def test_target_operators_are_declared_once():
+    import typing
+
+    from simulation.discovery.target import OPERATORS, TargetError, parse_target
+    from simulation.params.schema import TARGET_OPERATORS, PolicyTarget, target_met
+
+    assert typing.get_args(PolicyTarget.model_fields["operator"].annotation) == TARGET_OPERATORS
+    assert tuple(OPERATORS) == TARGET_OPERATORS
+    for op in TARGET_OPERATORS:
+        assert parse_target(f"x {op} 1").op == op
+    with pytest.raises(TargetError, match="OP: >=, >, <=, <"):
+        parse_target("x == 1")
+    with pytest.raises(ValueError, match="unknown target operator"):
+        target_met([1.0], "==", 1.0)

@@ -16,6 +16,7 @@ import typing
 from functools import cache
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -38,6 +39,7 @@ __all__ = [
     "FileModel",
     "SOURCES",
     "TARGET_OPERATORS",
+    "TARGET_TOLERANCE",
     "Duties",
     "Exam",
     "Funding",
@@ -72,6 +74,7 @@ __all__ = [
     "people_bound",
     "summarize_items",
     "param",
+    "target_met",
 ]
 
 _YEAR = r"(19|2[01])\d{2}"
@@ -1023,6 +1026,27 @@ class Funding(Section):
 
 #: comparisons a policy target may make (the same as ``swsim discover --target``)
 TARGET_OPERATORS = (">=", ">", "<=", "<")
+#: a value this close to a target's threshold meets ``>=`` and ``<=`` (floating-point noise:
+#: a share summed from parts can land 1e-16 below an exact 0.5); ``>`` and ``<`` are strict
+TARGET_TOLERANCE = 1e-9
+
+
+def target_met(values: Any, operator: str, threshold: float) -> Any:
+    """Where ``values`` meet ``operator threshold``: the one judgement of a target, read by the
+    report's indicator table (and so the web page's) and ``swsim discover``.
+
+    ``>=`` and ``<=`` hold within :data:`TARGET_TOLERANCE`, ``>`` and ``<`` strictly; a value
+    that is not a finite number (NaN: no data) never does. ``values``: a number or
+    array-like; returns a boolean numpy array of the same shape."""
+    v = np.asarray(values, dtype=float)
+    compare = {">=": lambda: v >= threshold - TARGET_TOLERANCE, ">": lambda: v > threshold,
+               "<=": lambda: v <= threshold + TARGET_TOLERANCE, "<": lambda: v < threshold}
+    if operator not in compare:
+        raise ValueError(f"unknown target operator {operator!r} (one of "
+                         f"{', '.join(TARGET_OPERATORS)})")
+    with np.errstate(invalid="ignore"):
+        met: Any = compare[operator]() & np.isfinite(v)
+    return met
 
 
 class PolicyTarget(Section):
@@ -1038,7 +1062,8 @@ class PolicyTarget(Section):
     metric: str = Field(min_length=1, description="metric name (simulation/outcomes.py)")
     date: YearMonth | None = Field(description="YYYY-MM by which it must hold, or null: every "
                                    "month, judged at the run's last month")
-    operator: Literal[">=", ">", "<=", "<"] = Field(">=", description="comparison with threshold")
+    operator: Literal[TARGET_OPERATORS] = Field(  # type: ignore[valid-type]
+        ">=", description="comparison with threshold")
     threshold: float = Field(description="value in the metric's unit (a share is 0-1)")
     label: str = Field("", max_length=200, description="what the report calls it (English; "
                        "default: the metric's label)")
@@ -1059,6 +1084,10 @@ class PolicyTarget(Section):
     def __str__(self) -> str:
         when = f"@{self.date}" if self.date else ""
         return f"{self.metric}{when} {self.operator} {self.threshold:g}"
+
+    def met(self, values: Any) -> Any:
+        """Where ``values`` of the metric meet this target (:func:`target_met`)."""
+        return target_met(values, self.operator, self.threshold)
 
 
 #: the largest share of residents the workforce may be: the people the model makes (one agent
