@@ -148,3 +148,34 @@ def test_target_operators_are_declared_once():
         parse_target("x == 1")
     with pytest.raises(ValueError, match="unknown target operator"):
         target_met([1.0], "==", 1.0)
+
+
+# ---- 5. Literals built from the constants -----------------------------------------------------
+
+
+def _literal_args(annotation):
+    import typing
+
+    while typing.get_origin(annotation) is list:
+        (annotation,) = typing.get_args(annotation)
+    assert typing.get_origin(annotation) is typing.Literal, annotation
+    return typing.get_args(annotation)
+
+
+def test_every_literal_of_the_schema_is_one_of_its_constants():
+    """Resident groups, service types and the two mode switches were written out again as
+    Literals beside their constant tuples; each Literal is now built from its tuple."""
+    from simulation.params import schema as s
+
+    fields = {(s.NeedEvent, "groups"): s.GROUPS, (s.NeedEvent, "types"): s.SERVICE_TYPES,
+              (s.Service, "priority_groups"): s.GROUPS, (s.Incentive, "group"): s.INCENTIVE_GROUPS,
+              (s.Exam, "registration_mode"): s.REGISTRATION_MODES,
+              (s.Staffing, "posts_rule"): s.POSTS_RULES,
+              (s.PolicyTarget, "operator"): s.TARGET_OPERATORS}
+    for (model, name), constant in fields.items():
+        assert _literal_args(model.model_fields[name].annotation) == constant, (model, name)
+    # and no Literal in the schema is left unaccounted for
+    models = [m for m in vars(s).values() if isinstance(m, type) and issubclass(m, s.Section)]
+    literal = {(m, n) for m in models for n, f in m.model_fields.items()
+               if "Literal" in str(f.annotation)}
+    assert literal == set(fields)

@@ -51,7 +51,9 @@ __all__ = [
     "Incentive",
     "NeedEvent",
     "PolicyTarget",
+    "POSTS_RULES",
     "REGISTRANT_GROUPS",
+    "REGISTRATION_MODES",
     "Recruitment",
     "Projects",
     "Residents",
@@ -156,6 +158,10 @@ def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str
 #: where they change nothing, simulation/feasibility.py): {dotted switch: [values in which
 #: the parameter acts]} or {dotted switch: {"not": [values in which it does not]}}; every
 #: condition must hold. A parameter without ``when`` acts in every mode.
+#: how the year's exam registrations arise (``workforce.exam.registration_mode``)
+REGISTRATION_MODES = ("decision", "growth")
+#: how centres' and stations' funded posts are set (``staffing.posts_rule``)
+POSTS_RULES = ("fixed", "workload")
 GROWTH_RULE = {"workforce.exam.registration_mode": ["growth"]}
 DECISION = {"workforce.exam.registration_mode": ["decision"]}
 FIXED_POSTS = {"staffing.posts_rule": ["fixed"]}
@@ -331,9 +337,9 @@ class NeedEvent(Section):
     months: int = Field(ge=1, le=1200, description="how many months it lasts")
     multiplier: float = Field(ge=0.0, le=1000.0, description="need of the listed groups and "
                               "types is multiplied by this while it lasts")
-    groups: list[Literal["assistance", "elderly", "disabled", "children", "others"]] = Field(
+    groups: list[Literal[GROUPS]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(GROUPS), description="resident groups affected (all)")
-    types: list[Literal["casework", "group", "support"]] = Field(
+    types: list[Literal[SERVICE_TYPES]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(SERVICE_TYPES), description="service types affected (all)")
     source: str = Field(min_length=1, description="seed document or stated assumption")
 
@@ -375,7 +381,7 @@ class Exam(Section):
     certificate_delay_months: int = param(3, "months", 0, 11,
                                           "months from exam to certificates taking effect",
                                           "assumption")
-    registration_mode: Literal["decision", "growth"] = Field(
+    registration_mode: Literal[REGISTRATION_MODES] = Field(  # type: ignore[valid-type]
         "decision", description="how the year's registrations arise: 'decision' (each eligible "
         "person decides from what passing is worth to them, their preparation, failures and "
         "age) or 'growth' (registrations_base x (1 + registration_growth)^years, split into "
@@ -825,7 +831,7 @@ class Network(Section):
 class Staffing(Section):
     """Workload-based staffing (WHO's WISN method) and local labour markets."""
 
-    posts_rule: Literal["fixed", "workload"] = Field(
+    posts_rule: Literal[POSTS_RULES] = Field(  # type: ignore[valid-type]
         "workload", description="funded posts of centres and stations: 'fixed' "
         "(network.station_posts / centre_posts each) or 'workload' (the unit's WISN required "
         "staff, at least its minimum, within the money available)",
@@ -909,11 +915,11 @@ class Volunteers(Section):
 
 
 class Service(Section):
-    priority_groups: list[Literal["assistance", "elderly", "disabled", "children", "others"]] = \
-        Field(default_factory=list, max_length=5,
-              description="resident groups served first, in this order, within each service "
-              "type (empty: first come, first served; e.g. [assistance, disabled])",
-              json_schema_extra={"unit": "groups", "source": "policy lever (issue 15)"})
+    priority_groups: list[Literal[GROUPS]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=5,
+        description="resident groups served first, in this order, within each service "
+        "type (empty: first come, first served; e.g. [assistance, disabled])",
+        json_schema_extra={"unit": "groups", "source": "policy lever (issue 15)"})
     worker_hours: float = param(100.0, "hours/month", 1.0, 300.0,
                                 "direct service hours of a full-time worker",
                                 "assumption: ~174 working hours, ~60% direct service")
