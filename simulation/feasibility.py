@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .params import Scenario
-from .params.schema import SOURCES
+from .processes.funding import budget_year, social_work_money
 from .state import month_label, months_between
 
 __all__ = ["TIGHT", "Warning_", "check", "exam_pools", "inert", "network_cost", "yearly_budget"]
@@ -64,9 +64,10 @@ def network_cost(sc: Scenario, years: int = 0) -> dict[str, float]:
 
 
 def yearly_budget(sc: Scenario, years: int) -> float:
-    """Money of all sources in year ``years`` after the start (no shocks: their mean is 1)."""
-    sources = (getattr(sc.funding.sources, name) for name in SOURCES)
-    return sum(s.amount * (1.0 + s.growth) ** max(years, 0) for s in sources)
+    """Money of all sources for social work in budget year ``years`` (no shocks: their mean
+    is 1): the model's own rule (:func:`simulation.processes.funding.social_work_money`),
+    so each source counts only its ``social_work_share``."""
+    return float(social_work_money(sc, max(years, 0)).sum())
 
 
 #: money within this factor of the counted cost is tight: payment by service volume, not
@@ -77,27 +78,34 @@ TIGHT = 1.05
 def _money(sc: Scenario) -> list[Warning_]:
     nw = sc.network
     deadline = min(nw.station_deadline, nw.room_deadline)
-    years = max(0, months_between(sc.start, deadline) // 12)
+    years = budget_year(sc, int(deadline[:4]))  # the model's year of the deadline's month
     costs = network_cost(sc, years)
     cost, budget = sum(costs.values()), yearly_budget(sc, years)
     if budget >= TIGHT * cost:
         return []
+    purchase = sc.funding.sources.purchase
+    # social-work yuan in the deadline's year per yuan of purchase.amount (the model's rule)
+    per_yuan = purchase.social_work_share * (1.0 + purchase.growth) ** years
     if budget >= cost:
+        more = (f"raising funding.sources.purchase.amount by "
+                f"{math.ceil((TIGHT * cost - budget) / per_yuan):,}" if per_yuan > 0 else
+                "raising funding.sources.purchase.social_work_share")
         return [Warning_("funding.sources.purchase.amount",
-                         f"the money by {deadline} ({budget / 1e6:,.2f} M yuan a year) covers the "
-                         f"network the targets require ({cost / 1e6:,.2f} M a year) by less than "
-                         f"{TIGHT - 1:.0%}, with nothing counted for payment by service volume: "
-                         f"the last stations or rooms may stay unbuilt. Consider raising "
-                         f"funding.sources.purchase.amount by {TIGHT * cost - budget:,.0f}")]
+                         f"the money for social work by {deadline} ({budget / 1e6:,.2f} M yuan a "
+                         f"year) covers the network the targets require ({cost / 1e6:,.2f} M a "
+                         f"year) by less than {TIGHT - 1:.0%}, with nothing counted for payment "
+                         f"by service volume: the last stations or rooms may stay unbuilt. "
+                         f"Consider {more}")]
     items = ", ".join(f"{k} {v / 1e6:,.2f} M" for k, v in costs.items())
-    purchase = sc.funding.sources.purchase.amount
-    need = purchase + (cost - budget) / (1.0 + sc.funding.sources.purchase.growth) ** years
+    raise_ = (f"Raise funding.sources.purchase.amount to at least "
+              f"{math.ceil(purchase.amount + (cost - budget) / per_yuan):,}" if per_yuan > 0 else
+              "Raise funding.sources.purchase.social_work_share")
     return [Warning_("funding.sources.purchase.amount",
-                     f"the money by {deadline} ({budget / 1e6:,.2f} M yuan a year, all sources) "
-                     f"cannot pay for the network the targets require ({cost / 1e6:,.2f} M a "
-                     f"year: {items}); some stations or rooms are likely to stay unbuilt and "
-                     f"funding_gap above 0. Raise funding.sources.purchase.amount to at least "
-                     f"{need:,.0f} (or lower network.station_target_share / room targets)")]
+                     f"the money for social work by {deadline} ({budget / 1e6:,.2f} M yuan a "
+                     f"year, all sources, each its social_work_share) cannot pay for the network "
+                     f"the targets require ({cost / 1e6:,.2f} M a year: {items}); some stations "
+                     f"or rooms are likely to stay unbuilt and funding_gap above 0. {raise_} "
+                     f"(or lower network.station_target_share / room targets)")]
 
 
 def _deadlines(sc: Scenario) -> list[Warning_]:

@@ -18,29 +18,76 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from ..params import Scenario, ScenarioError, load_scenario, shipped_scenarios
 from ..params.loader import apply_sets, parse_yaml_text, set_value
 from ..params.schema import describe_parameters
 
-__all__ = ["GROUPS", "Lever", "Parent", "edited_name", "group_of", "levers", "load_text",
-           "parse_edit", "scenario_text", "shipped_names"]
+__all__ = ["EXCLUDED", "GROUPS", "TITLES", "Lever", "Parent", "edited_name", "group_of",
+           "levers", "load_text", "parse_edit", "scenario_text", "shipped_names"]
 
-#: lever groups in page order: key, English and Chinese title, path prefixes (first match wins)
-GROUPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("workforce", "Workforce", "人才队伍", ("workforce.",)),
-    ("exam", "Exam", "职业水平考试", ("workforce.exam.",)),
-    ("training", "Training", "培训", ("workforce.training.",)),
-    ("network", "Network", "三级网络", ("network.",)),
-    ("funding", "Funding", "资金", ("funding.",)),
-    ("volunteers", "Volunteers", "志愿者", ("volunteers.",)),
-    ("service", "Service", "服务", ("service.",)),
-    ("need", "Need", "居民需求", ("residents.",)),
-    ("duties", "Duties", "履职", ("duties.",)),
-    ("projects", "Projects", "社会组织项目", ("projects.",)),
-    ("territory", "Territory", "区域", ("territory.",)),
-    ("run", "Period", "模拟期间", ("start", "months", "deterministic")),
-)
+#: Titles of the lever groups (English, Chinese), in page order: the one table of them. The
+#: groups themselves come from the schema (:func:`_groups`): one per top-level section of the
+#: Scenario, keyed by the section's name, plus :data:`_SUBGROUPS` and "run" (the top-level
+#: parameters that are no section). A section with no title here is still a group (titled by
+#: its name, last): no parameter leaves the page by being forgotten here.
+TITLES: dict[str, tuple[str, str]] = {
+    "workforce": ("Workforce", "人才队伍"),
+    "exam": ("Exam", "职业水平考试"),
+    "training": ("Training", "培训"),
+    "network": ("Network", "三级网络"),
+    "funding": ("Funding", "资金"),
+    "volunteers": ("Volunteers", "志愿者"),
+    "service": ("Service", "服务"),
+    "need": ("Need", "居民需求"),
+    "staffing": ("Staffing", "人员配置"),
+    "duties": ("Duties", "履职"),
+    "projects": ("Projects", "社会组织项目"),
+    "territory": ("Territory", "区域"),
+    "run": ("Period", "模拟期间"),
+}
+#: group keys that are not their section's name
+_KEYS = {"residents": "need"}
+#: sub-sections shown as groups of their own (their parent's group would be too long)
+_SUBGROUPS = {"exam": "workforce.exam.", "training": "workforce.training."}
+
+#: Parameters that are not levers, each with the reason: the one place a parameter is left
+#: off the page (tests/test_drifts.py checks that every other parameter is a lever).
+EXCLUDED: dict[str, str] = {
+    "name": "the edited scenario is named from its parent and a digest of the edits",
+    "description": "text about the scenario, not a figure of the model",
+    "region": "text about the scenario, not a figure of the model",
+    "targets": "a list of policy targets: edited in the downloaded YAML file",
+    "residents.events": "a list of need events: edited in the downloaded YAML file",
+    "workforce.incentives": "a list of incentive policies: edited in the downloaded YAML file",
+    "workforce.exam.registrations_series": "a series by year: edited in the downloaded YAML file",
+    "network.milestones.stations": "a roll-out calendar (a mapping): edited in the YAML file",
+    "network.milestones.rooms": "a roll-out calendar (a mapping): edited in the YAML file",
+    "funding.earmarks": "a mapping of cost items to funding lines: edited in the YAML file",
+    "service.priority_groups": "an ordered list of resident groups: edited in the YAML file",
+}
+
+
+def _groups() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """The lever groups from the schema's top-level sections, in :data:`TITLES` order."""
+    prefixes: dict[str, tuple[str, ...]] = {}
+    for name, info in Scenario.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            prefixes[_KEYS.get(name, name)] = (f"{name}.",)
+        else:  # a top-level parameter (start, months, ...): the run's own
+            prefixes["run"] = (*prefixes.get("run", ()), name)
+    for key, prefix in _SUBGROUPS.items():
+        prefixes[key] = (prefix,)
+    order = list(TITLES)
+    keys = sorted(prefixes, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return tuple((k, *TITLES.get(k, (k, k)), prefixes[k]) for k in keys)
+
+
+#: lever groups in page order: key, English and Chinese title, path prefixes (the most
+#: specific match wins; a prefix without a final dot is a whole path)
+GROUPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = _groups()
 
 #: units shown as a slider (bounded shares); every other number is a text field
 _SLIDER_UNITS = ("share", "probability")
@@ -87,6 +134,8 @@ def levers(scenario: Scenario) -> dict[str, list[Lever]]:
     """The scenario's levers by group key, in schema order."""
     out: dict[str, list[Lever]] = {key: [] for key, *_ in GROUPS}
     for row in describe_parameters(Scenario, scenario):
+        if row["path"] in EXCLUDED:
+            continue
         group, kind = group_of(row["path"]), _kind(row)
         if group is None or kind is None:
             continue

@@ -7,21 +7,20 @@ month), ``metric@YYYY`` (that year's total) or a bare ``metric`` (its final valu
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..params.schema import PolicyTarget
+from ..params.schema import TARGET_OPERATORS, PolicyTarget, target_met
 
 __all__ = ["OPERATORS", "Target", "TargetError", "from_policy", "parse_target"]
 
-OPERATORS: dict[str, Callable] = {">=": operator.ge, ">": operator.gt, "<=": operator.le,
-                                  "<": operator.lt}
+#: the comparisons a target may make: a policy target's (one declaration, params/schema.py)
+OPERATORS: tuple[str, ...] = TARGET_OPERATORS
+_OP = "|".join(re.escape(op) for op in sorted(OPERATORS, key=len, reverse=True))  # >= before >
 _PATTERN = re.compile(r"^\s*(?P<output>[A-Za-z_][A-Za-z0-9_.]*(@\d{4}(-\d{2})?)?)\s*"
-                      r"(?P<op>>=|<=|>|<)\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
+                      rf"(?P<op>{_OP})\s*(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$")
 
 
 class TargetError(ValueError):
@@ -40,9 +39,10 @@ class Target:
         return f"{self.output} {self.op} {self.value:g}"
 
     def holds(self, values: np.ndarray) -> np.ndarray:
-        """Where the target is met (False for NaN)."""
-        values = np.asarray(values, dtype=float)
-        return np.isfinite(values) & OPERATORS[self.op](values, self.value)
+        """Where the target is met (False for NaN): the model's one judgement of a target
+        (:func:`simulation.params.schema.target_met`), as the report judges it."""
+        met: np.ndarray = target_met(values, self.op, self.value)
+        return met
 
 
 def from_policy(target: PolicyTarget) -> Target:
@@ -57,5 +57,6 @@ def parse_target(text: str) -> Target:
     m = _PATTERN.match(text)
     if not m:
         raise TargetError(f"cannot read target {text!r}; expected OUTPUT OP VALUE, e.g. "
-                          "\"community_worker_certified_share@2025-12 >= 0.5\" (OP: >=, >, <=, <)")
+                          "\"community_worker_certified_share@2025-12 >= 0.5\" "
+                          f"(OP: {', '.join(OPERATORS)})")
     return Target(m["output"], m["op"], float(m["value"]))

@@ -16,6 +16,7 @@ import typing
 from functools import cache
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -38,6 +39,7 @@ __all__ = [
     "FileModel",
     "SOURCES",
     "TARGET_OPERATORS",
+    "TARGET_TOLERANCE",
     "Duties",
     "Exam",
     "Funding",
@@ -49,7 +51,9 @@ __all__ = [
     "Incentive",
     "NeedEvent",
     "PolicyTarget",
+    "POSTS_RULES",
     "REGISTRANT_GROUPS",
+    "REGISTRATION_MODES",
     "Recruitment",
     "Projects",
     "Residents",
@@ -72,6 +76,7 @@ __all__ = [
     "people_bound",
     "summarize_items",
     "param",
+    "target_met",
 ]
 
 _YEAR = r"(19|2[01])\d{2}"
@@ -153,6 +158,10 @@ def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str
 #: where they change nothing, simulation/feasibility.py): {dotted switch: [values in which
 #: the parameter acts]} or {dotted switch: {"not": [values in which it does not]}}; every
 #: condition must hold. A parameter without ``when`` acts in every mode.
+#: how the year's exam registrations arise (``workforce.exam.registration_mode``)
+REGISTRATION_MODES = ("decision", "growth")
+#: how centres' and stations' funded posts are set (``staffing.posts_rule``)
+POSTS_RULES = ("fixed", "workload")
 GROWTH_RULE = {"workforce.exam.registration_mode": ["growth"]}
 DECISION = {"workforce.exam.registration_mode": ["decision"]}
 FIXED_POSTS = {"staffing.posts_rule": ["fixed"]}
@@ -328,9 +337,9 @@ class NeedEvent(Section):
     months: int = Field(ge=1, le=1200, description="how many months it lasts")
     multiplier: float = Field(ge=0.0, le=1000.0, description="need of the listed groups and "
                               "types is multiplied by this while it lasts")
-    groups: list[Literal["assistance", "elderly", "disabled", "children", "others"]] = Field(
+    groups: list[Literal[GROUPS]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(GROUPS), description="resident groups affected (all)")
-    types: list[Literal["casework", "group", "support"]] = Field(
+    types: list[Literal[SERVICE_TYPES]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(SERVICE_TYPES), description="service types affected (all)")
     source: str = Field(min_length=1, description="seed document or stated assumption")
 
@@ -372,7 +381,7 @@ class Exam(Section):
     certificate_delay_months: int = param(3, "months", 0, 11,
                                           "months from exam to certificates taking effect",
                                           "assumption")
-    registration_mode: Literal["decision", "growth"] = Field(
+    registration_mode: Literal[REGISTRATION_MODES] = Field(  # type: ignore[valid-type]
         "decision", description="how the year's registrations arise: 'decision' (each eligible "
         "person decides from what passing is worth to them, their preparation, failures and "
         "age) or 'growth' (registrations_base x (1 + registration_growth)^years, split into "
@@ -822,7 +831,7 @@ class Network(Section):
 class Staffing(Section):
     """Workload-based staffing (WHO's WISN method) and local labour markets."""
 
-    posts_rule: Literal["fixed", "workload"] = Field(
+    posts_rule: Literal[POSTS_RULES] = Field(  # type: ignore[valid-type]
         "workload", description="funded posts of centres and stations: 'fixed' "
         "(network.station_posts / centre_posts each) or 'workload' (the unit's WISN required "
         "staff, at least its minimum, within the money available)",
@@ -906,11 +915,11 @@ class Volunteers(Section):
 
 
 class Service(Section):
-    priority_groups: list[Literal["assistance", "elderly", "disabled", "children", "others"]] = \
-        Field(default_factory=list, max_length=5,
-              description="resident groups served first, in this order, within each service "
-              "type (empty: first come, first served; e.g. [assistance, disabled])",
-              json_schema_extra={"unit": "groups", "source": "policy lever (issue 15)"})
+    priority_groups: list[Literal[GROUPS]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=5,
+        description="resident groups served first, in this order, within each service "
+        "type (empty: first come, first served; e.g. [assistance, disabled])",
+        json_schema_extra={"unit": "groups", "source": "policy lever (issue 15)"})
     worker_hours: float = param(100.0, "hours/month", 1.0, 300.0,
                                 "direct service hours of a full-time worker",
                                 "assumption: ~174 working hours, ~60% direct service")
@@ -1023,6 +1032,27 @@ class Funding(Section):
 
 #: comparisons a policy target may make (the same as ``swsim discover --target``)
 TARGET_OPERATORS = (">=", ">", "<=", "<")
+#: a value this close to a target's threshold meets ``>=`` and ``<=`` (floating-point noise:
+#: a share summed from parts can land 1e-16 below an exact 0.5); ``>`` and ``<`` are strict
+TARGET_TOLERANCE = 1e-9
+
+
+def target_met(values: Any, operator: str, threshold: float) -> Any:
+    """Where ``values`` meet ``operator threshold``: the one judgement of a target, read by the
+    report's indicator table (and so the web page's) and ``swsim discover``.
+
+    ``>=`` and ``<=`` hold within :data:`TARGET_TOLERANCE`, ``>`` and ``<`` strictly; a value
+    that is not a finite number (NaN: no data) never does. ``values``: a number or
+    array-like; returns a boolean numpy array of the same shape."""
+    v = np.asarray(values, dtype=float)
+    compare = {">=": lambda: v >= threshold - TARGET_TOLERANCE, ">": lambda: v > threshold,
+               "<=": lambda: v <= threshold + TARGET_TOLERANCE, "<": lambda: v < threshold}
+    if operator not in compare:
+        raise ValueError(f"unknown target operator {operator!r} (one of "
+                         f"{', '.join(TARGET_OPERATORS)})")
+    with np.errstate(invalid="ignore"):
+        met: Any = compare[operator]() & np.isfinite(v)
+    return met
 
 
 class PolicyTarget(Section):
@@ -1038,7 +1068,8 @@ class PolicyTarget(Section):
     metric: str = Field(min_length=1, description="metric name (simulation/outcomes.py)")
     date: YearMonth | None = Field(description="YYYY-MM by which it must hold, or null: every "
                                    "month, judged at the run's last month")
-    operator: Literal[">=", ">", "<=", "<"] = Field(">=", description="comparison with threshold")
+    operator: Literal[TARGET_OPERATORS] = Field(  # type: ignore[valid-type]
+        ">=", description="comparison with threshold")
     threshold: float = Field(description="value in the metric's unit (a share is 0-1)")
     label: str = Field("", max_length=200, description="what the report calls it (English; "
                        "default: the metric's label)")
@@ -1059,6 +1090,10 @@ class PolicyTarget(Section):
     def __str__(self) -> str:
         when = f"@{self.date}" if self.date else ""
         return f"{self.metric}{when} {self.operator} {self.threshold:g}"
+
+    def met(self, values: Any) -> Any:
+        """Where ``values`` of the metric meet this target (:func:`target_met`)."""
+        return target_met(values, self.operator, self.threshold)
 
 
 #: the largest share of residents the workforce may be: the people the model makes (one agent

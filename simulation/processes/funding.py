@@ -47,9 +47,11 @@ from . import projects, stations
 
 if TYPE_CHECKING:
     from ..model import SocialWorkModel
+    from ..params import Scenario
 
-__all__ = ["COST_ITEMS", "FundingState", "allocate", "close_month", "cost",
-           "eligibility", "init", "monthly_budget", "open_month", "unfunded"]
+__all__ = ["COST_ITEMS", "FundingState", "allocate", "budget_year", "close_month", "cost",
+           "eligibility", "init", "monthly_budget", "open_month", "social_work_money",
+           "unfunded"]
 
 #: the sources of the first releases (purchase ... market_fees), whose yearly shocks are
 #: drawn first; later sources (district) draw after them
@@ -82,12 +84,28 @@ def init(model: SocialWorkModel) -> FundingState:
     return FundingState(shocks=shocks)
 
 
+def budget_year(sc: Scenario, year: int) -> int:
+    """The budget year of calendar year ``year``: years after the start year (0 before it)."""
+    return max(year - int(sc.start[:4]), 0)
+
+
+def social_work_money(sc: Scenario, years: int) -> FloatArray:
+    """Each source's money for social work in budget year ``years`` (:func:`budget_year`),
+    yuan/year in SOURCES order, before that year's shock (of mean 1): amount x
+    ``social_work_share`` x (1 + growth)^years.
+
+    The one rule for a source's money: the run's monthly budget is this x the year's shock
+    / 12 (:func:`monthly_budget`); ``swsim validate``'s yearly budget is its sum
+    (:func:`simulation.feasibility.yearly_budget`)."""
+    src = sc.funding.sources
+    return np.array([getattr(src, s).amount * getattr(src, s).social_work_share
+                     * (1.0 + getattr(src, s).growth) ** years for s in SOURCES])
+
+
 def monthly_budget(model: SocialWorkModel) -> FloatArray:
     """Budget by source this month, yuan (yearly amount / 12, grown and shocked yearly)."""
-    src = model.params.funding.sources
-    years = max(model.year_month[0] - int(model.params.start[:4]), 0)
-    base = np.array([getattr(src, s).amount * getattr(src, s).social_work_share
-                     * (1.0 + getattr(src, s).growth) ** years for s in SOURCES])
+    years = budget_year(model.params, model.year_month[0])
+    base = social_work_money(model.params, years)
     shocks = model.funding.shocks
     budget: FloatArray = base * shocks[min(years, len(shocks) - 1)] / 12.0
     return budget

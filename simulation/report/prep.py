@@ -21,7 +21,6 @@ __all__ = ["QUANTILES", "Q_COLUMNS", "Indicator", "compare_finals", "district_me
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 Q_COLUMNS = ("q05", "q25", "q50", "q75", "q95")
-_TOL = 1e-9
 
 
 def _is_flow(metric: str) -> bool:
@@ -85,10 +84,9 @@ def yearly_frame(ts: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
 
 
 def holds(values: pd.Series, target: PolicyTarget) -> pd.Series:
-    """Where ``values`` meet ``target`` (within 1e-9 for floating-point noise; NaN never does)."""
-    thr = target.threshold
-    return {">=": values >= thr - _TOL, ">": values > thr, "<=": values <= thr + _TOL,
-            "<": values < thr}[target.operator] & values.notna()
+    """Where ``values`` meet ``target`` (the model's one judgement,
+    :func:`simulation.params.schema.target_met`; NaN never does)."""
+    return pd.Series(target.met(values.to_numpy(dtype=float)), index=values.index)
 
 
 @dataclass(frozen=True)
