@@ -1,14 +1,16 @@
-"""Pieces every swsim sub-command shares: one-line usage errors and argument types."""
+"""Pieces every swsim sub-command shares: one-line usage errors and argument types.
+
+``UsageError``, ``positive_int`` and ``seed_int`` live in :mod:`simulation.arguments` (below
+the commands, so the executors and ``swsim new`` use them too) and are re-exported here.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from .arguments import UsageError, positive_int, seed_int
+
 __all__ = ["Parser", "UsageError", "headless_plots", "positive_int", "seed_int"]
-
-
-class UsageError(Exception):
-    """A bad command line: printed as one ``error:`` line, exit status 2."""
 
 
 def headless_plots() -> None:
@@ -25,26 +27,3 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise UsageError(f"{self.prog}: {message}")
-
-
-def _whole(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1 (replicates, workers, trials)."""
-    value = _whole(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    """A seed in [0, 2**63)."""
-    value = _whole(text)
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
-    return value

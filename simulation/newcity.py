@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from .cliutil import UsageError, positive_int
+from .arguments import UsageError, positive_int
 from .params import Scenario, ScenarioError, load_scenario
 from .params.loader import SourceMap, merge, parse_yaml_text, validate_mapping
 from .params.schema import SOURCES, YearMonth

@@ -38,7 +38,7 @@ def every_seconds() -> float:
     """``SWSIM_PROGRESS_SECONDS`` (seconds between plain progress lines, 0 or more; ``inf``:
     only the first and last), :data:`DEFAULT_EVERY` when unset or empty. Anything else is a
     :class:`~simulation.cliutil.UsageError` (``swsim`` checks it before any command runs)."""
-    from .cliutil import UsageError
+    from .arguments import UsageError
 
     text = os.environ.get(ENV_EVERY, "").strip()
     if not text:

@@ -72,6 +72,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import provenance
+from .files import umask as _umask
+from .files import write_atomic
+from .params.names import NAME_MAX_BYTES, NAME_PATTERN, FolderNameError
+from .params.names import check_name as _check_name
 
 if TYPE_CHECKING:  # pandas and pyarrow load only when a folder is read or written
     import pandas as pd
@@ -133,12 +137,6 @@ OWN_FILES = {"run": RUN_FILES, "calibration": CALIBRATION_FILES, "discovery": DI
 KINDS = ("run", "runs", "sweep", "calibration", "discovery")
 PLAN_KEY = {"sweep": "experiment", "calibration": "calibration"}  # what plan.json of each holds
 
-#: names that can become a folder: letters and digits of any script (``str.isalnum``, so
-#: 南湖市 too), ``_ . -``; not starting with ``.`` or ``-``; at most 100 characters
-#: (``\w`` is ``str.isalnum`` or ``_``). :func:`check_name` also caps the UTF-8 length.
-NAME_PATTERN = r"^[^\W.\-][\w.\-]{0,99}$"
-#: a folder name may have 255 bytes; swsim's temporary names add about 20 to the name
-NAME_MAX_BYTES = 200
 
 
 class ResultsError(ValueError):
@@ -176,30 +174,6 @@ def _reason(exc: BaseException) -> str:
 
 # ---- writing ----------------------------------------------------------------------------
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # TMP_GLOB
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def json_text(data: Any) -> str:
     """A manifest's (or plan's) text: indented UTF-8 JSON ending with a newline."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -224,27 +198,12 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def check_name(name: str, what: str = "name") -> str:
-    """A name that becomes a folder (:data:`NAME_PATTERN`): refuse ``..``, slashes, control
-    characters, hidden, empty and over-long names; letters of any script are welcome."""
-    if isinstance(name, str) and re.fullmatch(NAME_PATTERN, name) and \
-            len(name.encode("utf-8")) <= NAME_MAX_BYTES:
-        return name
-    if not isinstance(name, str):
-        problem = f"it is {type(name).__name__}, not text"
-    elif not name:
-        problem = "it is empty"
-    elif len(name) > 100 or len(name.encode("utf-8", "replace")) > NAME_MAX_BYTES:
-        problem = f"longer than 100 characters or {NAME_MAX_BYTES} bytes in UTF-8"
-    elif any(not (c.isalnum() or c in "_.-") for c in name):
-        bad = next(c for c in name if not (c.isalnum() or c in "_.-"))
-        problem = f"{bad!r} is not allowed" if bad.isprintable() else \
-            f"character U+{ord(bad):04X} is not allowed"
-    else:
-        problem = f"it starts with {name[0]!r}"
-    shown = repr(name if not isinstance(name, str) or len(name) <= 40 else name[:40] + "...")
-    raise ResultsError(f"{what} {shown} cannot be a folder name ({problem}): use letters and "
-                       "digits of any script (e.g. 南湖市), '_', '.', '-', not starting with "
-                       "'.' or '-', at most 100 characters (66 Chinese ones)")
+    """A name that becomes a folder (:data:`NAME_PATTERN`; the rule is
+    :func:`simulation.params.names.check_name`): the name, or :class:`ResultsError`."""
+    try:
+        return _check_name(name, what)
+    except FolderNameError as exc:
+        raise ResultsError(str(exc)) from None
 
 
 # ---- kinds of folder --------------------------------------------------------------------

@@ -15,7 +15,7 @@ import solara.lab
 from solara.server import settings
 
 from ..outcomes import DISTRICT_METRICS
-from ..report.fonts import _mplfonts_file
+from ..report.fonts import mplfonts_file
 from .levers import GROUPS, Lever, Parent, levers, shipped_names
 from .session import (
     PageRun,
@@ -36,7 +36,7 @@ __all__ = ["Page"]
 # the tab's title in the first HTML, before the page has rendered (then solara.Title, en/zh)
 settings.theme.title = t("title", "en")
 
-_FONT = _mplfonts_file()
+_FONT = mplfonts_file()
 if _FONT is not None and str(_FONT.parent) not in settings.assets.extra_locations:
     # served at /static/assets/: Chinese renders without a system CJK font, offline
     settings.assets.extra_locations.append(str(_FONT.parent))

@@ -44,10 +44,9 @@ def add_parser(subparsers: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``swsim discover``; return the exit status."""
-    from ..cliutil import headless_plots
+    from ..cliutil import UsageError, headless_plots
 
     headless_plots()  # plots go to files; set here, never by library code
-    from ..cli import UsageError
     from ..results import DISCOVERY
     from .api import discover
     from .target import TargetError

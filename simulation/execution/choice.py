@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..cliutil import UsageError, positive_int
+from ..arguments import UsageError, positive_int
 
 if TYPE_CHECKING:
     from .executors import Executor

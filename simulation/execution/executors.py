@@ -87,7 +87,7 @@ def one_line(exc: BaseException) -> str:
     from pydantic import ValidationError
 
     if isinstance(exc, ValidationError):
-        from ..experiments.levers import schema_error
+        from ..params.levers import schema_error
 
         text = schema_error(exc)
     elif isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):

@@ -35,7 +35,7 @@ def simulate(params: dict[str, float] | None, seed: int, scenario: Scenario,
     from ..model import SocialWorkModel
 
     if params:
-        from ..experiments.levers import apply_params
+        from ..params.levers import apply_params
 
         scenario = apply_params(scenario, params)
     model = SocialWorkModel(scenario, seed=seed, replicate=replicate)

@@ -17,8 +17,8 @@ import pandas as pd
 from SALib.analyze import fast, morris, sobol
 from scipy import stats
 
-from .sampling import MORRIS_LEVELS, problem
-from .spec import FAST_M, Experiment
+from .sampling import FAST_M, MORRIS_LEVELS, problem
+from .spec import Experiment
 
 __all__ = ["COLUMNS", "analyse", "point_means"]
 

@@ -8,14 +8,19 @@ a Dask cluster) runs exactly the same runs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..execution.seeds import run_seed  # the sweep's run seeds (one place for every command)
-from .spec import FAST_M, Experiment
 
-__all__ = ["MORRIS_LEVELS", "design_points", "problem", "run_seed", "sample"]
+if TYPE_CHECKING:
+    from .spec import Experiment
+
+__all__ = ["FAST_M", "MORRIS_LEVELS", "design_points", "problem", "run_seed", "sample"]
 
 MORRIS_LEVELS = 4  # grid levels of Morris trajectories (SALib's default)
+FAST_M = 4  # SALib's FAST interference factor; it needs samples > 4 M^2
 
 
 def problem(exp: Experiment) -> dict:

@@ -32,6 +32,7 @@ from ..params.loader import FileCheck, SourceMap, read_yaml, validate_mapping
 from ..params.schema import FileModel
 from ..provenance import fingerprint
 from .levers import check_points, check_ranges
+from .sampling import FAST_M, design_points, sample
 
 __all__ = ["RESERVED_COLUMNS", "Experiment", "Plan", "find_shipped", "load_experiment", "resolve_model",
            "shipped_files"]
@@ -47,7 +48,6 @@ _ENTRY_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
 _MODULE_REF = r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*"
 MODEL_REF = rf"^({_MODULE_REF}|{_ENTRY_NAME})$"
 BUILTIN_FUNCTION = ("simulation.experiments.evaluate", "evaluate")
-FAST_M = 4  # SALib's FAST interference factor; it needs samples > 4 M^2
 MAX_RUNS = 10_000_000  # runs a sweep may have (points x replicates)
 MAX_DESIGN_BYTES = 2**30  # sample matrix (points x parameters x 8 bytes) a sweep may build
 
@@ -99,8 +99,6 @@ class Plan:
     @property
     def points(self) -> int:
         """Sample points of the design, counted without building it."""
-        from .sampling import design_points
-
         exp = self.experiment
         return design_points(exp.method, exp.samples, len(exp.parameters))
 
@@ -178,8 +176,6 @@ def _check_method(exp: Experiment, check: FileCheck) -> None:
 
 def _check_size(exp: Experiment, check: FileCheck) -> None:
     """Refuse a design too big to build or run, before building it."""
-    from .sampling import design_points
-
     d = len(exp.parameters)
     points = design_points(exp.method, exp.samples, d)
     runs, size = points * exp.replicates, points * d * 8
@@ -300,8 +296,6 @@ def load_experiment(path: str | Path, trust_model: str | None = None) -> Plan:
     base = _base_scenario(exp, file, check)
     _check_levers(exp, base, check)
     _check_outputs(exp, base, check)
-    from .sampling import sample
-
     design = sample(exp)  # every sample point through the schema before anything runs
     check_points(base, list(exp.parameters), design, check)
     return Plan(exp, file, base, fn, design)

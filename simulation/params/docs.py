@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..results import write_atomic
+from ..files import write_atomic
 from .schema import Scenario, describe_parameters, summarize_items
 
 __all__ = ["markdown_table", "update_file", "write_block"]

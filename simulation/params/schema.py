@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..results import check_name
+from .names import check_name
 
 __all__ = [
     "GROUPS",

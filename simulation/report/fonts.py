@@ -11,7 +11,7 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["CJK_FAMILIES", "EMBEDDED_FAMILY", "cjk_font", "font_face", "plot_rc"]
+__all__ = ["CJK_FAMILIES", "EMBEDDED_FAMILY", "cjk_font", "font_face", "mplfonts_file", "plot_rc"]
 
 #: system families that render simplified Chinese, in order of preference
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
@@ -24,7 +24,9 @@ _MPLFONTS_FILE = Path("fonts") / "NotoSansCJKsc-Regular.otf"
 EMBEDDED_FAMILY = "swsim Noto Sans CJK SC"
 
 
-def _mplfonts_file() -> Path | None:
+def mplfonts_file() -> Path | None:
+    """The Noto Sans CJK SC file the ``mplfonts`` package ships, or None (the report's plots and
+    the web page use it)."""
     spec = importlib.util.find_spec("mplfonts")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -36,7 +38,7 @@ def cjk_font() -> str | None:
     """The family name of a font that renders simplified Chinese, or None if there is none."""
     from matplotlib import font_manager
 
-    path = _mplfonts_file()
+    path = mplfonts_file()
     if path is not None:
         font_manager.fontManager.addfont(str(path))
         return font_manager.FontProperties(fname=str(path)).get_name()
@@ -72,7 +74,7 @@ def font_face(text: str) -> str | None:
     a CJK system font (Noto Sans CJK is under the SIL Open Font License, which allows
     embedding). The subset of a whole Chinese report is ~0.2 MB and takes ~1.5 s.
     """
-    path = _mplfonts_file()
+    path = mplfonts_file()
     if path is None:
         return None
     return _font_face(path, "".join(sorted(set(text) - set("\n\r\t") | _ASCII)))
