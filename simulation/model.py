@@ -18,12 +18,13 @@ The Mesa way (docs/ODD.md, section 4, Observation)::
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
-import yaml
 from numpy.typing import NDArray
 
 from . import outcomes
@@ -65,20 +66,39 @@ RNG_STREAMS = ("mesa", "territory", "workforce", "volunteers", "service", "proje
                "labour")
 
 
-def _set_text(key: str, value: Any) -> str:
-    """One keyword override as the ``--set`` item it stands for: text is taken as written
-    on the command line; other values are written as YAML (exactly: floats keep every
-    digit, NaN and infinities stay so and are refused by the loader as on the CLI)."""
-    if isinstance(value, str):
-        return f"{key}={value}"
+def _yaml(value: Any) -> str:
+    """A Python value as YAML flow text the loader reads back as that value (floats keep
+    every digit; NaN and infinities stay so, for the loader to refuse as on the CLI)."""
     if isinstance(value, np.generic):
         value = value.item()
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+        text = repr(value)  # YAML 1.1 reads 1e-05 as text: write 1.0e-05
+        return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a double-quoted YAML scalar
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_yaml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_yaml(k)}: {_yaml(v)}" for k, v in value.items()) + "}"
+    raise TypeError(type(value).__name__)
+
+
+def _set_text(key: str, value: Any) -> str:
+    """One keyword override as the ``--set`` item it stands for: text is taken as written
+    on the command line (``"[lottery]"`` is a list, as with ``--set``); any other value is
+    written as YAML, exactly."""
+    if isinstance(value, str):
+        return f"{key}={value}"
     try:
-        text = yaml.safe_dump(value, default_flow_style=True, width=float("inf"))
-    except yaml.YAMLError:
-        raise ScenarioError("--set", f"cannot use a {type(value).__name__} as a value",
-                            key) from None
-    return f"{key}={text.removesuffix(chr(10)).removesuffix('...').strip()}"
+        return f"{key}={_yaml(value)}"
+    except TypeError as exc:
+        raise ScenarioError("--set", f"cannot use a {exc} as a value", key) from None
 
 
 def scenario_of(scenario: Scenario | str | Path | None = None,

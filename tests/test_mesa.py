@@ -119,3 +119,17 @@ def test_seed_and_rng_are_one_argument():
         SocialWorkModel(scenario="small_city", seed=1, rng=1)
     with pytest.raises(TypeError, match="whole number"):
         SocialWorkModel(scenario="small_city", rng=1.5)
+
+
+@pytest.mark.parametrize("overrides, cli_sets", [
+    ({WORTH: 1e-05}, [f"{WORTH}=1.0e-05"]),  # the float, though YAML 1.1 reads "1e-05" as text
+    ({"funding.earmarks.salaries": ["lottery"]}, ["funding.earmarks.salaries=[lottery]"]),
+    ({"funding.earmarks.salaries": "[lottery]"}, ["funding.earmarks.salaries=[lottery]"]),
+    ({"workforce.exam.registrations_base": 1200, "deterministic": True},
+     ["workforce.exam.registrations_base=1200", "deterministic=true"]),
+])
+def test_override_values_are_the_set_values(small, overrides, cli_sets):
+    """A Python value is the value it is; text is read as --set reads its text."""
+    want = load_scenario("small_city", cli_sets)
+    for scenario in ("small_city", small):
+        assert SocialWorkModel(scenario=scenario, **overrides).params == want
