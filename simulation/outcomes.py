@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .model import SocialWorkModel
 
 __all__ = ["DISTRICT_METRICS", "METRICS", "Metric", "Snapshot", "by_district", "collect", "key_metrics",
-           "metric_names"]
+           "metric_names", "model_reporters"]
 
 
 class Snapshot:
@@ -457,6 +457,32 @@ def collect(model: SocialWorkModel) -> dict[str, float]:
     return {m.name: m.compute(snap) for m in METRICS}
 
 
+def _snapshot(model: SocialWorkModel) -> Snapshot:
+    """The month's snapshot the model set while collecting, else a fresh one."""
+    return model.snapshot if model.snapshot is not None else Snapshot(model)
+
+
+def _report(metric: Metric, model: SocialWorkModel) -> float:
+    return metric.compute(_snapshot(model))
+
+
+def _step(model: SocialWorkModel) -> int:
+    return int(model.steps)
+
+
+def _date(model: SocialWorkModel) -> str:
+    return model.date
+
+
+def model_reporters() -> dict[str, Callable[[SocialWorkModel], float | int | str]]:
+    """The ``mesa.DataCollector`` model reporters of the monthly table: ``step``, ``date``
+    and every metric of :data:`METRICS`, in order (the columns of ``timeseries.csv`` after
+    ``scenario`` and ``replicate``). Each takes the model; the month's reporters share one
+    :class:`Snapshot` (``model.snapshot``, set by ``SocialWorkModel.record``)."""
+    return {"step": _step, "date": _date,
+            **{m.name: partial(_report, m) for m in METRICS}}
+
+
 #: per-district shares for the page's territory view (``swsim app``): not output columns,
 #: the city-wide metric of the same name computed for each district's units alone
 DISTRICT_METRICS: dict[str, tuple[str, str]] = {
@@ -467,7 +493,7 @@ DISTRICT_METRICS: dict[str, tuple[str, str]] = {
 
 def by_district(model: SocialWorkModel) -> dict[str, list[float]]:
     """Each :data:`DISTRICT_METRICS` share for every district (NaN where it has no units)."""
-    snap = Snapshot(model)
+    snap = _snapshot(model)
     units = model.units
     n = model.params.territory.districts
     stations = np.isin(units.tier, [T["street_station"], T["town_station"]])

@@ -1,6 +1,7 @@
 """The one function that builds and runs the model, and the outputs read from a run.
 
-``swsim run`` keeps a run's monthly records whole (:func:`simulate`); sweeps and
+``swsim run`` keeps a run's monthly records whole (:func:`simulate`: the rows of the
+model's ``mesa.DataCollector``, ``model.records``); sweeps and
 calibration ask for named outputs of the same records (:func:`outputs_of`, through
 :func:`simulation.experiments.evaluate.evaluate`). An output is
 
@@ -22,7 +23,9 @@ __all__ = ["output_value", "outputs_of", "simulate", "split_output"]
 
 def simulate(params: dict[str, float] | None, seed: int, scenario: Scenario,
              replicate: int = 0, districts: bool = False) -> list[dict[str, Any]]:
-    """Run the model once; return its monthly records (step 0 is the starting state).
+    """Run the model once; return its monthly records (step 0 is the starting state): the
+    rows of its ``datacollector`` (``SocialWorkModel.records``), the one place metrics are
+    collected.
 
     Args:
         params: parameter values by dotted key path (as ``--set``) applied to ``scenario``

@@ -9,6 +9,9 @@ all derive from ``numpy.random.SeedSequence([S, R])``. The commands choose (S, R
   model, which takes one integer seed, is seeded the same way as the simulation;
 * ``swsim calibrate``: replicate ``r`` of trial ``t`` is
   ``(trial_seed(calibration seed, t, r), 0)`` (the best parameters' runs use ``t = -1``).
+* Mesa's keyword form, ``SocialWorkModel(scenario=..., rng=s)`` (``mesa.batch_run`` passes
+  each of its ``rng`` values as ``seed=``, the model's own name for it), is ``(s, 0)``:
+  replicate 0 of ``swsim run --seed s``.
 
 The three keys are kept as they were when each command was written, so every published
 result (regression baselines, the documented sweep, discovery and calibration figures)
