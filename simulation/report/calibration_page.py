@@ -110,7 +110,7 @@ def calibration_figures(cal: CalibrationFolder, lang: str) -> list[Plot]:
     return [] if fig is None else [Plot("trial_history", fig, "how_to_read")]
 
 
-def _header(cal: CalibrationFolder, out: Path, lang: str) -> str:
+def _header(cal: CalibrationFolder, out: Path, lang: str) -> html.Header:
     import os
 
     m = cal.manifest
@@ -133,7 +133,7 @@ def _pct(value: Any) -> str:
         else f"{float(value):.2f}%"
 
 
-def _errors(cal: CalibrationFolder, lang: str) -> tuple[str, str, str]:
+def _errors(cal: CalibrationFolder, lang: str) -> tuple[str, str, html.Section]:
     m = cal.manifest
     held = m.get("mape_held_out_percent")
     rows = [[_t("in_sample", lang), _pct(m.get("mape_in_sample_percent")),
@@ -147,7 +147,7 @@ def _errors(cal: CalibrationFolder, lang: str) -> tuple[str, str, str]:
     return "errors", title, html.section("errors", title, table, note)
 
 
-def _fit(cal: CalibrationFolder, lang: str) -> tuple[str, str, str]:
+def _fit(cal: CalibrationFolder, lang: str) -> tuple[str, str, html.Section]:
     parts = []
     if cal.fit_png is not None:
         parts.append(html.figure(cal.fit_png, (cal.path / FIT_PNG).name, _t("fit_caption", lang),
@@ -165,7 +165,7 @@ def _fit(cal: CalibrationFolder, lang: str) -> tuple[str, str, str]:
     return "fit", title, html.section("fit", title, *parts)
 
 
-def _parameters(cal: CalibrationFolder, lang: str) -> tuple[str, str, str]:
+def _parameters(cal: CalibrationFolder, lang: str) -> tuple[str, str, html.Section]:
     m = cal.manifest
     rows = []
     for path, value in (m.get("best") or {}).items():
@@ -183,8 +183,8 @@ def _parameters(cal: CalibrationFolder, lang: str) -> tuple[str, str, str]:
 def calibration_page(cal: CalibrationFolder, rendered: list[tuple[str, bytes, str]], out: Path,
                      lang: str) -> str:
     """The report page of a calibration folder; ``rendered``: the trial-history PNG."""
-    history = "".join(html.figure(png, f"plots/{name}.png", _t("trials_caption", lang), name)
-                      for name, png, _ in rendered)
+    history = [html.figure(png, f"plots/{name}.png", _t("trials_caption", lang), name)
+               for name, png, _ in rendered]
     sections = [_errors(cal, lang), _fit(cal, lang), _parameters(cal, lang),
                 ("trials", _t("sec_trials", lang),
                  html.section("trials", _t("sec_trials", lang), history))]
