@@ -93,11 +93,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def _certificate_month(run: RunFolder) -> dict[str, object]:
+def _certificate_month(run: RunFolder, lang: str) -> dict[str, object]:
     """When the scenario's certificates take effect (the sawtooth's yearly jump), for captions."""
     exam = run.scenario.workforce.exam
     month = (exam.month - 1 + exam.certificate_delay_months) % 12
-    return {"month": _MONTHS[month], "month_zh": f"{month + 1}月",
+    return {"month": tr("month_of_year", lang, name=_MONTHS[month], n=month + 1),
             "delay": exam.certificate_delay_months}
 
 
@@ -224,7 +224,7 @@ def run_page(run: RunFolder, compared: Sequence[tuple[str, RunFolder]], rendered
     n = run.manifest.get("replicates", run.timeseries["replicate"].nunique())
     plots = ("plots", tr("sec_plots", lang), html.section("plots", tr("sec_plots", lang),
                                                           _figures(own, lang, n,
-                                                                   **_certificate_month(run))))
+                                                                   **_certificate_month(run, lang))))
     parts = [_indicator_section(run, lang), _final_section(run, lang), plots]
     if compared:
         parts.append(_compare_section(compared, overlays, lang))
