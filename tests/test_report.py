@@ -454,3 +454,40 @@ def test_zh_report_draws_the_prim_figure_in_chinese(sweep_dir, tmp_path):
     words = " ".join(text for ax in fig.axes
                      for text in (ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()))
     assert "剥离轨迹" in words and "覆盖率" in words and "coverage" not in words
+
+
+def test_page_is_rendered_from_the_packaged_templates():
+    """Issue 22 part 6: the page comes from Jinja2 templates shipped in the package (autoescape
+    on), not from f-strings; the generator mark that tells swsim's own pages apart is there."""
+    from importlib.resources import files
+
+    from simulation.report import html
+    from simulation.results import GENERATOR
+
+    folder = files("simulation.report") / "templates"
+    assert {"page.html.j2", "main.html.j2", "blocks.html.j2"} <= {f.name for f in folder.iterdir()}
+    env = html._env()
+    assert env.autoescape is True
+    page = html.document("en", "t", html.header("t", [], [], "files"), "Contents", [], "footer")
+    assert f'<meta name="generator" content="{GENERATOR}">' in page
+    assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
+
+
+def test_page_escapes_hostile_text():
+    """Every text that reaches the page (titles, facts, links, cells, classes, captions, notes,
+    footer) is escaped once: no tag, attribute or entity of its own survives."""
+    from simulation.report import html
+
+    bad = "<script>alert('x')</script>\" onload=\"x & y"
+    sec = html.section("s", bad, html.paragraph(bad), html.notes(bad, [bad]),
+                       html.table([bad], [[bad, bad]], numeric=(1,), row_classes=[bad],
+                                  cell_classes={0: bad}),
+                       [html.figure(b"\x89PNG", bad, bad, bad)])
+    page = html.document("en", bad, html.header(bad, [(bad, bad)], [(bad, bad)], bad), bad,
+                         [("s", bad, sec)], bad)
+    assert "<script" not in page and 'onload="' not in page and "x & y" not in page
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&#34; onload=&#34;x &amp; y"
+    # <title>, h1, fact label and value, links label, link text and href, contents label and
+    # entry, section title, paragraph, notes label and item, column header, 2 cells, a cell
+    # class, a row class, figure href, alt and caption, footer
+    assert page.count(escaped) == 22

@@ -34,7 +34,7 @@ from .text import lever_label, t
 __all__ = ["Page"]
 
 # the tab's title in the first HTML, before the page has rendered (then solara.Title, en/zh)
-settings.theme.title = t("title", "en")
+settings.theme.title = t("page_title", "en")
 
 _FONT = mplfonts_file()
 if _FONT is not None and str(_FONT.parent) not in settings.assets.extra_locations:
@@ -266,10 +266,10 @@ def Page() -> None:
     lang = state.lang.value
     solara.use_effect(_warm_up, [])
     solara.Style(CSS)
-    solara.Title(t("title", lang))
+    solara.Title(t("page_title", lang))
     with solara.Column(style={"max-width": "1400px", "margin": "auto", "padding": "12px"}):
         with solara.Row(justify="space-between"):
-            solara.Text(t("title", lang), style={"font-size": "24px", "font-weight": "500"})
+            solara.Text(t("page_title", lang), style={"font-size": "24px", "font-weight": "500"})
             solara.Button(t("language", lang), on_click=lambda: state.lang.set(
                 "en" if lang == "zh" else "zh"), classes=["swsim-lang"])
         with solara.Columns([4, 8]):

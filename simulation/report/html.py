@@ -1,7 +1,12 @@
-"""HTML building blocks for the report: one self-contained page, no scripts, no network.
+"""The report page's building blocks, rendered by the Jinja2 templates in ``templates/``
+(autoescaped: every text is escaped once, by the template): one self-contained page,
+no scripts, no network.
 
-Images are embedded as base64 data URIs (the page opens offline and survives being
-mailed on its own); each also links to its full-size copy in ``plots/`` next to the page.
+Sections are built of blocks (paragraph, table, figure, notes: the dataclasses below);
+:func:`document` renders ``main.html.j2`` (header, contents, sections, footer), then
+``page.html.j2`` around it with the style sheet. Images are embedded as base64 data URIs
+(the page opens offline and survives being mailed on its own); each also links to its
+full-size copy in ``plots/`` next to the page.
 """
 
 from __future__ import annotations
@@ -10,11 +15,18 @@ import base64
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from ..results import GENERATOR
 from .fonts import EMBEDDED_FAMILY, font_face
 
-__all__ = ["document", "esc", "figure", "header", "paragraph", "section", "table"]
+__all__ = ["Block", "Figure", "Header", "Notes", "Paragraph", "Section", "Table", "document", "esc", "figure",
+           "header", "notes", "paragraph", "section", "table"]
 
 CSS = """
 body { font-family: FAMILY system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC",
@@ -48,70 +60,127 @@ footer { margin-top: 3rem; font-size: .85rem; color: #666; }
 _TAGS = re.compile(r"<[^>]*>|data:[^\"')]+")  # tags and embedded images carry no glyphs
 
 
+@cache
+def _env() -> Environment:
+    """The templates (package data), autoescaped; a missing field is an error, not ""."""
+    return Environment(loader=PackageLoader("simulation.report", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
+
+
 def esc(value: object) -> str:
-    """HTML-escaped text."""
-    return html.escape(str(value), quote=True)
+    """HTML-escaped text (as the templates escape it)."""
+    return str(escape(str(value)))
 
 
-def paragraph(text: str, css: str = "note") -> str:
-    return f'<p class="{css}">{esc(text)}</p>'
+@dataclass(frozen=True)
+class Paragraph:
+    kind: ClassVar[str] = "paragraph"
+    text: str
+    css: str = "note"
+
+
+@dataclass(frozen=True)
+class Notes:
+    """A labelled list of notes ("Notes from the analysis: ...")."""
+
+    kind: ClassVar[str] = "notes"
+    label: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    css: str
+    cells: tuple[tuple[str, str], ...]  # (text, class)
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    widths: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: ClassVar[str] = "figure"
+    data: str  # base64 PNG
+    href: str
+    caption: str
+    alt: str
+
+
+Block = Paragraph | Notes | Table | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    fields: tuple[tuple[str, str], ...]
+    links: tuple[tuple[str, str], ...]  # (text, href)
+    links_label: str
+
+
+def paragraph(text: str, css: str = "note") -> Paragraph:
+    return Paragraph(text, css)
+
+
+def notes(label: str, items: Iterable[object]) -> Notes:
+    return Notes(label, tuple(str(i) for i in items))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (),
           row_classes: Sequence[str] | None = None, cell_classes: dict[int, str] | None = None,
-          widths: Sequence[int] | None = None) -> str:
+          widths: Sequence[int] | None = None) -> Table:
     """A table of plain-text cells; columns in ``numeric`` are right-aligned. ``widths``
     (percent per column) fix the layout: long cells (parameter paths, sources) wrap
     instead of widening the table beyond the page."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for r, row in enumerate(rows):
-        cells = []
-        for c, cell in enumerate(row):
-            css = " ".join(filter(None, ["num" if c in numeric else "", (cell_classes or {}).get(c, "")]))
-            cells.append(f'<td class="{css}">{esc(cell)}</td>' if css else f"<td>{esc(cell)}</td>")
-        cls = f' class="{row_classes[r]}"' if row_classes and row_classes[r] else ""
-        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    if widths is None:
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    cols = "".join(f'<col style="width: {w}%">' for w in widths)
-    return (f'<table class="fixed"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+        cells = tuple((str(cell), " ".join(filter(None, ["num" if c in numeric else "",
+                                                         (cell_classes or {}).get(c, "")])))
+                      for c, cell in enumerate(row))
+        body.append(Row(row_classes[r] if row_classes else "", cells))
+    return Table(tuple(str(h) for h in headers), tuple(body), None if widths is None else tuple(widths))
 
 
-def figure(png: bytes, href: str, caption: str, alt: str) -> str:
+def figure(png: bytes, href: str, caption: str, alt: str) -> Figure:
     """An embedded PNG linking to its file, with a caption."""
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<figure><a href="{esc(href)}"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-            f"</a><figcaption>{esc(caption)}</figcaption></figure>")
+    return Figure(base64.b64encode(png).decode("ascii"), href, caption, alt)
 
 
-def section(anchor: str, title: str, *parts: str) -> str:
-    return f'<section id="{esc(anchor)}"><h2>{esc(title)}</h2>{"".join(parts)}</section>'
+def section(anchor: str, title: str, *parts: Block | Sequence[Block]) -> Section:
+    """A section of ``parts`` (blocks, or lists of blocks such as a run of figures)."""
+    blocks: list[Block] = []
+    for part in parts:
+        blocks.extend([part] if isinstance(part, Block) else part)
+    return Section(anchor, title, tuple(blocks))
 
 
 def header(title: str, fields: Sequence[tuple[str, str]], links: Sequence[tuple[str, str]],
-           links_label: str) -> str:
-    """Title, a definition list of run facts, and links to the data files."""
-    meta = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in fields)
-    files = " · ".join(f'<a href="{esc(href)}">{esc(text)}</a>' for text, href in links)
-    return (f"<header><h1>{esc(title)}</h1><dl class=\"meta\">{meta}"
-            f"<dt>{esc(links_label)}</dt><dd>{files}</dd></dl></header>")
+           links_label: str) -> Header:
+    """Title, a definition list of run facts, and links to the data files (``links``:
+    (text, href))."""
+    return Header(title, tuple(fields), tuple(links), links_label)
 
 
-def document(lang: str, title: str, head: str, toc_label: str, sections: Sequence[tuple[str, str, str]],
-             footer: str) -> str:
-    """The whole page; ``sections`` are (anchor, title, html) in order."""
-    toc = "".join(f'<li><a href="#{esc(a)}">{esc(t)}</a></li>' for a, t, _ in sections)
-    body = "".join(part for _, _, part in sections)
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    main = (f"<main>{head}<nav><strong>{esc(toc_label)}</strong><ol>{toc}</ol></nav>{body}"
-            f"<footer>{esc(footer)}</footer></main>")
-    return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
-            f'<meta name="generator" content="{GENERATOR}">'  # how a re-report knows its page
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{_css(title + main)}</style></head>"
-            f"<body>{main}</body></html>\n")
+def document(lang: str, title: str, head: Header, toc_label: str,
+             sections: Sequence[tuple[str, str, Section]], footer: str) -> str:
+    """The whole page; ``sections`` are (anchor, title, section) in order."""
+    main = _env().get_template("main.html.j2").render(head=head, toc_label=toc_label,
+                                                        sections=sections, footer=footer)
+    return _env().get_template("page.html.j2").render(
+        html_lang="zh-CN" if lang == "zh" else "en", generator=GENERATOR, title=title,
+        css=Markup(_css(title + main)), main=Markup(main))  # rendered and escaped above
 
 
 def _css(text: str) -> str:

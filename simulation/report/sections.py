@@ -33,6 +33,8 @@ __all__ = ["Rendered", "run_page", "sweep_page"]
 
 #: (plot name, PNG bytes, caption key)
 Rendered = tuple[str, bytes, str]
+#: a section of the page: (anchor, title, its blocks)
+Part = tuple[str, str, html.Section]
 
 
 def fmt(value: Any, unit: str, lang: str) -> str:
@@ -82,21 +84,20 @@ def _links(folder: Path, out: Path, files: Sequence[str]) -> list[tuple[str, str
 
 
 def _figures(rendered: Sequence[Rendered], lang: str, replicates: int | str,
-             **fields: object) -> str:
-    return "".join(html.figure(png, f"{PLOTS}/{name}.png",
-                               tr(caption, lang, n=replicates, k=5, **fields), name)
-                   for name, png, caption in rendered)
+             **fields: object) -> list[html.Figure]:
+    return [html.figure(png, f"{PLOTS}/{name}.png", tr(caption, lang, n=replicates, k=5, **fields), name)
+            for name, png, caption in rendered]
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
 
-def _certificate_month(run: RunFolder) -> dict[str, object]:
+def _certificate_month(run: RunFolder, lang: str) -> dict[str, object]:
     """When the scenario's certificates take effect (the sawtooth's yearly jump), for captions."""
     exam = run.scenario.workforce.exam
     month = (exam.month - 1 + exam.certificate_delay_months) % 12
-    return {"month": _MONTHS[month], "month_zh": f"{month + 1}月",
+    return {"month": tr("month_of_year", lang, name=_MONTHS[month], n=month + 1),
             "delay": exam.certificate_delay_months}
 
 
@@ -110,7 +111,7 @@ def _facts(manifest: dict[str, Any], keys: Sequence[tuple[str, str]], lang: str)
     return [(tr(label, lang), str(manifest.get(key, "—"))) for label, key in keys]
 
 
-def _run_header(run: RunFolder, out: Path, lang: str) -> str:
+def _run_header(run: RunFolder, out: Path, lang: str) -> html.Header:
     m, sc = run.manifest, run.scenario
     last = run.timeseries["date"].max()
     fields = [(tr("scenario", lang), f"{run.name} — {sc.description}" if sc.description else run.name),
@@ -134,7 +135,7 @@ def _threshold(value: float, unit: str, lang: str) -> str:
     return fmt(value, unit, lang)
 
 
-def _indicator_section(run: RunFolder, lang: str) -> tuple[str, str, str]:
+def _indicator_section(run: RunFolder, lang: str) -> Part:
     """The scenario's policy targets (from the run's resolved scenario.yaml), judged."""
     title = tr("sec_indicators", lang)
     found = prep.indicators(run.timeseries, run.scenario)
@@ -163,7 +164,7 @@ def _indicator_section(run: RunFolder, lang: str) -> tuple[str, str, str]:
                                              html.paragraph(tr("targets_note", lang)))
 
 
-def _final_section(run: RunFolder, lang: str) -> tuple[str, str, str] | None:
+def _final_section(run: RunFolder, lang: str) -> Part | None:
     if run.summary is None:
         return None
     summary = run.summary.set_index("metric")
@@ -177,7 +178,7 @@ def _final_section(run: RunFolder, lang: str) -> tuple[str, str, str] | None:
 
 
 def _compare_section(runs: Sequence[tuple[str, RunFolder]], rendered: Sequence[Rendered],
-                     lang: str) -> tuple[str, str, str]:
+                     lang: str) -> Part:
     finals = prep.compare_finals([(label, r.timeseries) for label, r in runs], key_metrics())
     labels = [label for label, _ in runs]
     rows = []
@@ -196,7 +197,7 @@ def _compare_section(runs: Sequence[tuple[str, RunFolder]], rendered: Sequence[R
     return "compare", title, html.section("compare", title, note, body, _figures(rendered, lang, ""))
 
 
-def _appendix(scenario: Any, lang: str) -> tuple[str, str, str]:
+def _appendix(scenario: Any, lang: str) -> Part:
     params = prep.parameter_rows(scenario)
     rows = [[p.path, _param_value(p.value), param_unit(p.unit, lang), p.source or tr("assumption", lang),
              p.description]
@@ -223,7 +224,7 @@ def run_page(run: RunFolder, compared: Sequence[tuple[str, RunFolder]], rendered
     n = run.manifest.get("replicates", run.timeseries["replicate"].nunique())
     plots = ("plots", tr("sec_plots", lang), html.section("plots", tr("sec_plots", lang),
                                                           _figures(own, lang, n,
-                                                                   **_certificate_month(run))))
+                                                                   **_certificate_month(run, lang))))
     parts = [_indicator_section(run, lang), _final_section(run, lang), plots]
     if compared:
         parts.append(_compare_section(compared, overlays, lang))
@@ -232,7 +233,7 @@ def run_page(run: RunFolder, compared: Sequence[tuple[str, RunFolder]], rendered
                          tr("contents", lang), [p for p in parts if p], _footer(lang))
 
 
-def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> str:
+def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> html.Header:
     m = sweep.manifest
     runs = m.get("runs") if isinstance(m.get("runs"), dict) else {}
     scenario = m.get("scenario") or (sweep.scenario.name if sweep.scenario else "—")
@@ -250,7 +251,7 @@ def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> str:
     return html.header(tr("sweep_title", lang, scenario=sweep.name), fields, links, tr("data_files", lang))
 
 
-def _runs_section(sweep: SweepFolder, lang: str) -> tuple[str, str, str]:
+def _runs_section(sweep: SweepFolder, lang: str) -> Part:
     parts = []
     ranges = prep.swept_ranges(sweep.ranges, sweep.scenario)
     if len(ranges):
@@ -269,13 +270,12 @@ def _runs_section(sweep: SweepFolder, lang: str) -> tuple[str, str, str]:
                                     [[str(r.run_id), str(r.error)] for r in failed.itertuples()]))
     notes = sweep.manifest.get("sensitivity_notes") or []
     if notes:
-        items = "".join(f"<li>{html.esc(n)}</li>" for n in notes)
-        parts.append(f"<p class=\"note\">{html.esc(tr('notes', lang))}:</p><ul class=\"note\">{items}</ul>")
+        parts.append(html.notes(tr("notes", lang), notes))
     title = tr("sec_swept", lang)
     return "swept", title, html.section("swept", title, *parts)
 
 
-def _levers_section(sens: pd.DataFrame, lang: str) -> tuple[str, str, str]:
+def _levers_section(sens: pd.DataFrame, lang: str) -> Part:
     rows = []
     for r in prep.top_levers(sens, k=5).itertuples():
         # mu* is in the output's unit (shown like the Morris plot); S1, ST and rho have none
@@ -289,7 +289,7 @@ def _levers_section(sens: pd.DataFrame, lang: str) -> tuple[str, str, str]:
 
 
 def _discovery_section(sweep: SweepFolder, out: Path, lang: str,
-                       drawn: Rendered | None) -> tuple[str, str, str] | None:
+                       drawn: Rendered | None) -> Part | None:
     """Scenario discovery (``swsim discover``) results saved in the sweep's discovery/ folder;
     its figure as ``drawn`` in the report's language (plots/discovery.png), else discover's."""
     folder = sweep.path / DISCOVERY
