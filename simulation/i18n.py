@@ -51,6 +51,18 @@ PARAM_UNITS_ZH: dict[str, str] = {
 EN_BLANK = frozenset({"levers_english"})
 
 TEXT: dict[str, tuple[str, str]] = {
+    # the web page's lever groups (simulation/app/levers.py TITLES), one a schema section
+    "lever_group_workforce": ("Workforce", "人才队伍"),
+    "lever_group_exam": ("Exam", "职业水平考试"),
+    "lever_group_training": ("Training", "培训"),
+    "lever_group_network": ("Network", "三级网络"),
+    "lever_group_funding": ("Funding", "资金"),
+    "lever_group_service": ("Service", "服务"),
+    "lever_group_need": ("Need", "居民需求"),
+    "lever_group_staffing": ("Staffing", "人员配置"),
+    "lever_group_duties": ("Duties", "履职"),
+    "lever_group_projects": ("Projects", "社会组织项目"),
+    "lever_group_territory": ("Territory", "区域"),
     # ---- the report (swsim report): header and sections
     # header and sections
     "title": ("swsim report: {scenario}", "swsim 报告:{scenario}"),

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from ..i18n import TEXT
 from ..params import Scenario, ScenarioError, load_scenario, shipped_scenarios
 from ..params.loader import apply_sets, parse_yaml_text, set_value
 from ..params.schema import describe_parameters
@@ -32,20 +33,12 @@ __all__ = ["EXCLUDED", "GROUPS", "TITLES", "Lever", "Parent", "edited_name", "gr
 #: Scenario, keyed by the section's name, plus :data:`_SUBGROUPS` and "run" (the top-level
 #: parameters that are no section). A section with no title here is still a group (titled by
 #: its name, last): no parameter leaves the page by being forgotten here.
-TITLES: dict[str, tuple[str, str]] = {
-    "workforce": ("Workforce", "人才队伍"),
-    "exam": ("Exam", "职业水平考试"),
-    "training": ("Training", "培训"),
-    "network": ("Network", "三级网络"),
-    "funding": ("Funding", "资金"),
-    "volunteers": ("Volunteers", "志愿者"),
-    "service": ("Service", "服务"),
-    "need": ("Need", "居民需求"),
-    "staffing": ("Staffing", "人员配置"),
-    "duties": ("Duties", "履职"),
-    "projects": ("Projects", "社会组织项目"),
-    "territory": ("Territory", "区域"),
-    "run": ("Period", "模拟期间"),
+#: groups whose title the catalogue already holds under another key
+SAID_ELSEWHERE = {"run": "period", "volunteers": "volunteers"}
+TITLES: dict[str, tuple[str, str]] = {  # (en, zh) from the one catalogue, in page order
+    key: TEXT[SAID_ELSEWHERE.get(key, f"lever_group_{key}")] for key in
+    ("workforce", "exam", "training", "network", "funding", "volunteers", "service", "need",
+     "staffing", "duties", "projects", "territory", "run")
 }
 #: group keys that are not their section's name
 _KEYS = {"residents": "need"}
