@@ -179,3 +179,29 @@ def test_every_literal_of_the_schema_is_one_of_its_constants():
     literal = {(m, n) for m in models for n, f in m.model_fields.items()
                if "Literal" in str(f.annotation)}
     assert literal == set(fields)
+
+
+# ---- one value formatter: the page's tables write values as the report's do ------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_formats_values_as_the_report_does(small_run, lang, tmp_path):
+    """The page's comparison table labelled money in the report's scaled unit (M yuan/month)
+    but wrote the raw yuan (``,.4g``: 6.45e+06); counts too went through ``.4g``. Both now go
+    through the report's one formatter, ``report.i18n.fmt``."""
+    from simulation.app.views import compare_rows
+    from simulation.report.i18n import UNIT_SCALE, fmt, metric_label, metric_unit, tr
+    from simulation.report.data import load_run
+    from simulation.report.prep import compare_finals
+
+    ts = load_run(small_run.write(tmp_path / "run")).timeseries  # as the page reads a run
+    finals = compare_finals([("a", ts)], [m for m in ts.columns if m == "spend_total"
+                                          or m == "social_workers_total" or m == "station_coverage"])
+    rows = {row[tr("metric", lang)]: row["a"] for row in compare_rows([("a", ts)], lang)}
+    for _, r in finals.iterrows():
+        unit = metric_unit(r["metric"])
+        shown = rows[metric_label(r["metric"], lang)]
+        assert shown == fmt(r["final"], unit, lang)
+        if unit == "yuan/month":  # scaled as the unit column says (millions / 万元)
+            assert shown == f"{r['final'] / UNIT_SCALE[lang]:,.2f}"
+        if unit == "people":
+            assert shown == f"{r['final']:,.0f}"

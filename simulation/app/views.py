@@ -22,7 +22,7 @@ from ..params import Scenario
 from ..report import prep
 from ..report.figures import compare_figures
 from ..report.fonts import cjk_font, plot_rc
-from ..report.i18n import LANGS, metric_label, metric_unit, unit_label
+from ..report.i18n import LANGS, fmt, metric_label, metric_unit, unit_label
 from ..report.plots import district_tiles
 from .text import t
 
@@ -56,12 +56,6 @@ def fan_pngs(runs: Sequence[tuple[str, pd.DataFrame]], lang: str, bands: tuple[i
                 for p in compare_figures(runs, lang, bands=bands)]
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1%}" if unit == "share" else f"{value:,.4g}"
-
-
 def target_rows(ts: pd.DataFrame, scenario: Scenario, lang: str) -> list[dict[str, str]]:
     """The scenario's targets, judged as the report judges them: reached, and kept."""
     rows, end = [], f"{ts['date'].max():%Y-%m}"
@@ -71,9 +65,9 @@ def target_rows(ts: pd.DataFrame, scenario: Scenario, lang: str) -> list[dict[st
         status = t(ind.status, lang, end=end)
         rows.append({
             t("target_name", lang): label or metric_label(ind.metric, lang),
-            t("target", lang): f"{ind.operator} {_fmt(ind.target, unit)}",
+            t("target", lang): f"{ind.operator} {fmt(ind.target, unit, lang)}",
             t("deadline", lang): ind.deadline or t("every_month", lang),
-            t("final", lang): _fmt(ind.final, unit),
+            t("final", lang): fmt(ind.final, unit, lang),
             t("reached", lang): status,
             # kept: once reached, still met at the end (nothing to keep if never reached)
             t("kept", lang): t("yes" if ind.kept else "no", lang) if ind.first_met else "—",
@@ -102,6 +96,6 @@ def compare_rows(runs: Sequence[tuple[str, pd.DataFrame]], lang: str) -> list[di
         row: dict[str, Any] = {t("metric", lang): metric_label(str(metric), lang),
                                t("unit", lang): unit_label(unit, lang) if unit != "share" else "%"}
         for _, r in group.iterrows():
-            row[str(r["scenario"])] = _fmt(float(r["final"]), unit)
+            row[str(r["scenario"])] = fmt(float(r["final"]), unit, lang)
         rows.append(row)
     return rows

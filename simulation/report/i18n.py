@@ -8,12 +8,14 @@ sweep output's month, money scaled per language, a difference between shares.
 
 from __future__ import annotations
 
+import math
 from functools import cache
+from typing import Any
 
 from ..i18n import LANGS, PARAM_UNITS_ZH, TEXT, UNIT_LABELS, tr
 
-__all__ = ["LANGS", "PARAM_UNITS_ZH", "TEXT", "UNIT_SCALE", "effect_unit", "metric_label", "metric_unit",
-           "money_scale", "param_unit", "points", "short_label", "tr", "unit_label"]
+__all__ = ["LANGS", "PARAM_UNITS_ZH", "TEXT", "UNIT_SCALE", "effect_unit", "fmt", "metric_label",
+           "metric_unit", "money_scale", "param_unit", "points", "short_label", "tr", "unit_label"]
 
 #: money is plotted in millions of yuan (en) or 万元 (zh): the divisor per language
 UNIT_SCALE = {"en": 1e6, "zh": 1e4}
@@ -72,6 +74,22 @@ def param_unit(unit: str, lang: str) -> str:
 def money_scale(unit: str, lang: str) -> float:
     """What values in ``unit`` are divided by for display: money flows in millions / 万元."""
     return UNIT_SCALE[lang] if unit == "yuan/month" else 1.0
+
+
+def fmt(value: Any, unit: str, lang: str) -> str:
+    """A metric value for a table cell, the one formatter of the report and the web page:
+    shares as percent, money scaled like the plots (:func:`money_scale`, the unit as
+    :func:`unit_label` writes it), counts whole, the rest to two decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    if unit == "share":
+        return f"{v:.1%}"
+    if money_scale(unit, lang) != 1.0:
+        return f"{v / money_scale(unit, lang):,.2f}"
+    if unit.startswith("people") or unit == "projects" or abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:,.2f}"
 
 
 def effect_unit(unit: str, lang: str) -> tuple[float, str]:

@@ -27,7 +27,16 @@ from ..results import (
 )
 from . import html, prep
 from .data import RunFolder, SweepFolder, sensitivity_notes
-from .i18n import effect_unit, metric_label, metric_unit, money_scale, param_unit, points, tr, unit_label
+from .i18n import (
+    effect_unit,
+    fmt,
+    metric_label,
+    metric_unit,
+    param_unit,
+    points,
+    tr,
+    unit_label,
+)
 
 __all__ = ["Rendered", "run_page", "sweep_page"]
 
@@ -35,20 +44,6 @@ __all__ = ["Rendered", "run_page", "sweep_page"]
 Rendered = tuple[str, bytes, str]
 #: a section of the page: (anchor, title, its blocks)
 Part = tuple[str, str, html.Section]
-
-
-def fmt(value: Any, unit: str, lang: str) -> str:
-    """A value for a table cell: shares as percent, money scaled like the plots."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    v = float(value)
-    if unit == "share":
-        return f"{v:.1%}"
-    if money_scale(unit, lang) != 1.0:
-        return f"{v / money_scale(unit, lang):,.2f}"
-    if unit.startswith("people") or unit == "projects" or abs(v) >= 1000:
-        return f"{v:,.0f}"
-    return f"{v:,.2f}"
 
 
 def _signed(text: str) -> str:
