@@ -10,6 +10,7 @@ one table, summarises and writes files.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -62,9 +63,11 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> pd.DataFrame
 
 def _replicate_records(scenario: Scenario, seed: int, replicates: list[int],
                        executor: Executor | None, districts: bool,
-                       progress: Progress | None = None) -> list[list[dict[str, Any]]]:
+                       progress: Progress | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> list[list[dict[str, Any]]]:
     """Each replicate's monthly records, in the order of ``replicates``; ``progress(done,
-    total)`` hears of finished replicates (:mod:`simulation.progress`)."""
+    total)`` hears of finished replicates (:mod:`simulation.progress`); ``cancelled()``
+    stops the run (:class:`simulation.execution.driver.Cancelled`)."""
     task = partial(simulate, scenario=scenario)  # picklable: runs on any executor
     if districts:
         task = partial(simulate, scenario=scenario, districts=True)
@@ -83,18 +86,21 @@ def _replicate_records(scenario: Scenario, seed: int, replicates: list[int],
 
     from .execution.driver import drive
 
-    drive(executor or SerialExecutor(), task, None, runs, take, progress=progress)
+    drive(executor or SerialExecutor(), task, None, runs, take, progress=progress,
+          cancelled=cancelled)
     return [got[i].values for i in range(len(replicates))]
 
 
 def run_replicates(scenario: Scenario, seed: int, replicates: list[int],
-                   executor: Executor | None = None, progress: Progress | None = None
-                   ) -> list[pd.DataFrame]:
+                   executor: Executor | None = None, progress: Progress | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> list[pd.DataFrame]:
     """The monthly metrics of each of ``replicates``, in that order, run on ``executor``
     (default: serially in this process). Raises :class:`ReplicateError` if one fails.
-    ``progress(done, total)`` hears of finished replicates (:mod:`simulation.progress`)."""
+    ``progress(done, total)`` hears of finished replicates (:mod:`simulation.progress`);
+    once ``cancelled()`` says so, the executor stops what is in flight and
+    :class:`simulation.execution.driver.Cancelled` is raised."""
     records = _replicate_records(scenario, seed, replicates, executor, districts=False,
-                                 progress=progress)
+                                 progress=progress, cancelled=cancelled)
     return [_frame(scenario, r, rows) for r, rows in zip(replicates, records, strict=True)]
 
 
@@ -115,12 +121,13 @@ def district_frame(replicate: int, records: list[dict[str, Any]]) -> pd.DataFram
 
 
 def replicate_tables(scenario: Scenario, seed: int, replicates: list[int],
-                     executor: Executor | None = None, progress: Progress | None = None
+                     executor: Executor | None = None, progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None
                      ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """As :func:`run_replicates` (the same metrics, to the byte), each with its
     :func:`district_frame`: what the page (``swsim app``) shows."""
     records = _replicate_records(scenario, seed, replicates, executor, districts=True,
-                                 progress=progress)
+                                 progress=progress, cancelled=cancelled)
     return [(_frame(scenario, r, rows), district_frame(r, rows))
             for r, rows in zip(replicates, records, strict=True)]
 

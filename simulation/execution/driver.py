@@ -10,6 +10,12 @@ native code) is split into single runs and retried. For local processes a
 broken pool takes every in-flight batch with it, so suspects are rerun one at
 a time with nothing else in flight: only a run that kills its worker
 ``MAX_LOSSES`` times on its own is recorded as failed.
+
+A caller may cancel a drive (the web page's Cancel button): ``cancelled()`` is asked
+about every :data:`CANCEL_POLL` seconds; once it says yes the executor stops what is in
+flight (:meth:`~.executors.Executor.cancel`: local processes end their workers, runs
+under way included) and :class:`Cancelled` is raised. Ctrl-C and SIGTERM are
+``KeyboardInterrupt`` as before.
 """
 
 from __future__ import annotations
@@ -24,10 +30,15 @@ from itertools import islice
 from ..progress import Progress
 from .executors import Executor, Result, Run, failed_values, one_line
 
-__all__ = ["MAX_BATCH", "MAX_LOSSES", "drive"]
+__all__ = ["CANCEL_POLL", "MAX_BATCH", "MAX_LOSSES", "Cancelled", "drive"]
 
 MAX_BATCH = 1000  # runs per batch at most
 MAX_LOSSES = 2  # a run that loses its worker this many times on its own is a failure
+CANCEL_POLL = 0.1  # seconds between asking a caller's cancelled()
+
+
+class Cancelled(Exception):
+    """The caller cancelled the drive (its ``cancelled()`` said so); nothing is left running."""
 
 
 @dataclass
@@ -125,7 +136,8 @@ def _collect(state: _State, executor: Executor, done: set, outputs: tuple[str, .
 
 def drive(executor: Executor, fn: Callable, outputs: tuple[str, ...] | None, runs: Iterable[Run],
           on_results: Callable[[list[Result]], None], total: int | None = None,
-          poll_seconds: float = 1.0, progress: Progress | None = None) -> None:
+          poll_seconds: float = 1.0, progress: Progress | None = None,
+          cancelled: Callable[[], bool] | None = None) -> None:
     """Run every run of ``runs`` on ``executor``, handing results over as batches finish.
 
     ``runs`` may be a generator (then give ``total``, the number of runs it yields);
@@ -134,6 +146,8 @@ def drive(executor: Executor, fn: Callable, outputs: tuple[str, ...] | None, run
     refresh a progress bar). ``outputs=None`` sends back each run's whole result.
     ``progress(done, total)`` (see :mod:`simulation.progress`) is called with 0 before
     the first run and whenever runs finish (failed runs count as finished).
+    ``cancelled()``, asked every :data:`CANCEL_POLL` seconds, stops the drive: the
+    executor cancels what is in flight and :class:`Cancelled` is raised.
     """
     if total is None:
         runs = list(runs)
@@ -143,8 +157,14 @@ def drive(executor: Executor, fn: Callable, outputs: tuple[str, ...] | None, run
     finished = 0
     if progress is not None:
         progress(0, total)
+    if cancelled is not None:
+        poll_seconds = min(poll_seconds, CANCEL_POLL)
     try:
         while state.left or state.suspects or state.flying:
+            if cancelled is not None and cancelled():
+                executor.cancel(list(state.flying))
+                state.flying.clear()
+                raise Cancelled()
             _fill(state, executor, fn, outputs)
             done = executor.wait(state.flying, timeout=poll_seconds)
             results = _collect(state, executor, done, outputs)

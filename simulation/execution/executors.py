@@ -184,6 +184,13 @@ class Executor:
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "workers": self.slots}
 
+    def cancel(self, pending: Iterable[Any] = ()) -> None:
+        """Stop the runs of ``pending`` now (a cancelled :func:`~.driver.drive`): those not
+        started never start. Here a run under way cannot be stopped (it runs in the caller's
+        thread; the driver asks between runs); local processes end their workers."""
+        for fut in pending:
+            fut.cancel()
+
     def close(self) -> None:
         """Stop (cancel what has not started, never the user's cluster)."""
 
@@ -217,6 +224,14 @@ def _start_failure() -> str:
             "from the top, and there it starts worker processes again, which Python refuses; "
             "put the code that starts runs under `if __name__ == \"__main__\":` (see the "
             "README, \"From Python\")")
+
+
+def _import(modules: tuple[str, ...]) -> None:
+    """Worker task: import ``modules`` (see :meth:`ProcessExecutor.warm_up`)."""
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
 
 
 def _exit_with(pid: int, started: Any = None) -> None:
@@ -309,6 +324,29 @@ class ProcessExecutor(Executor):
         self._pool = self._new_pool()
         self.generation += 1
 
+    def warm_up(self, modules: tuple[str, ...]) -> None:
+        """Start the workers now and import ``modules`` in them (without waiting), so that a
+        first run does not pay for the imports (the page's warm worker)."""
+        for _ in range(self.workers):
+            self._pool.submit(_import, modules)
+
+    def cancel(self, pending: Iterable[Any] = ()) -> None:
+        """End every worker process now, runs under way included, and start a fresh pool (its
+        workers start on demand): the next batch runs as on a new executor."""
+        pool = self._pool
+        processes = list((pool._processes or {}).values())  # noqa: SLF001 - 3.14's terminate_workers
+        manager = pool._executor_manager_thread  # noqa: SLF001
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        if manager is not None:  # it sees the workers gone, fails their futures and closes
+            manager.join(timeout=5)
+        self._pool = self._new_pool()
+        self.generation += 1
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -367,6 +405,10 @@ class DaskExecutor(Executor):
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "workers": self.slots, "scheduler": self.address}
+
+    def cancel(self, pending: Iterable[Any] = ()) -> None:
+        """Release ``pending`` (Dask cannot stop a task under way; its result is dropped)."""
+        self.client.cancel(list(pending))
 
     def close(self) -> None:
         self.client.close()
