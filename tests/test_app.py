@@ -103,10 +103,13 @@ def test_district_shares_add_up_to_the_city():
     assert len(model.district_records[-1]["staffing_compliance"]) == sc.territory.districts
 
 
-def test_the_worker_gives_swsim_run_bytes_and_cancels(small):
+def test_the_worker_gives_swsim_run_bytes_and_cancels(small, tmp_path):
+    import multiprocessing as mp
+
     from simulation import run
     from simulation.app.jobs import Cancelled, Worker
 
+    before = {p.pid for p in mp.active_children()}
     worker = Worker()
     try:
         seen: list[int] = []
@@ -114,11 +117,37 @@ def test_the_worker_gives_swsim_run_bytes_and_cancels(small):
         assert seen == [1, 2]  # progress per replicate
         ref = run(small, seed=5, replicates=2)
         assert outcome.result.timeseries.to_csv(index=False) == ref.timeseries.to_csv(index=False)
+        for name in ("timeseries.csv", "summary.csv"):  # the folders swsim run and the page write
+            assert (outcome.result.write(tmp_path / "page") / name).read_bytes() == (
+                ref.write(tmp_path / "run") / name).read_bytes()
+        assert outcome.result.executor == {"kind": "processes", "workers": 1}
         assert set(outcome.districts["replicate"]) == {0, 1}
+        running = [p for p in mp.active_children() if p.pid not in before]
         t0 = time.monotonic()
         with pytest.raises(Cancelled):
             worker.run(small, 5, 50, seen.append, lambda: time.monotonic() - t0 > 0.3)
+        assert time.monotonic() - t0 < 2.0
+        assert running and not any(p.is_alive() for p in running)  # that process ended
         assert worker.run(small, 5, 1, lambda k: None, lambda: False).result.replicates == 1
+    finally:
+        worker.close()
+    assert {p.pid for p in mp.active_children()} <= before
+
+
+def test_the_page_runs_on_the_shared_executors():
+    """One run path (issue 22, part 4): the page's worker is a ProcessExecutor driven by the
+    runner, not a queue protocol of its own."""
+    import inspect
+
+    from simulation.app import jobs
+    from simulation.execution.executors import ProcessExecutor
+
+    source = inspect.getsource(jobs)
+    assert "replicate_tables(" in source
+    assert "Queue" not in source and "mp.Process" not in source and ".put(" not in source
+    worker = jobs.Worker()
+    try:
+        assert isinstance(worker.executor, ProcessExecutor) and worker.executor.slots == 1
     finally:
         worker.close()
 

@@ -277,3 +277,62 @@ def test_a_script_without_the_main_guard_is_told_so(tmp_path, guarded):
                            f"processes died while starting: each one runs {script} again"), last
     assert 'put the code that starts runs under `if __name__ == "__main__":`' in last
     assert "memory" not in done.stderr and "WorkerLost" not in done.stderr
+
+
+# ---- cancel (issue 22, part 4: the page's Cancel on the shared executors) ---------------------
+
+def test_cancel_ends_the_process_workers_mid_replicate_and_the_next_run_works(small):
+    """A drive told to stop ends a ProcessExecutor's workers at once, the replicate under way
+    included (before, the executors had no cancel: a running replicate ran to its end), leaves
+    no child process behind, and the same executor then runs the serial bytes."""
+    import multiprocessing as mp
+    import time
+
+    from simulation.execution.driver import Cancelled
+    from simulation.params import load_scenario
+    from simulation.runner import run_replicates
+
+    before = {p.pid for p in mp.active_children()}
+    long = load_scenario("small_city", ["months=1200"])  # one replicate: ~7 s on an idle core
+    seen: list[int] = []
+    workers: list = []
+    asked: list[float] = []
+    t0 = time.monotonic()
+
+    def cancelled() -> bool:
+        workers.extend(p for p in mp.active_children() if p.pid not in before and p not in workers)
+        if time.monotonic() - t0 > 2.5:  # the worker has imported the model and is running
+            asked.append(time.monotonic())
+            return True
+        return False
+
+    with executors.ProcessExecutor(1) as ex:
+        with pytest.raises(Cancelled):
+            run_replicates(long, 1, [0, 1], ex, progress=lambda d, t: seen.append(d),
+                           cancelled=cancelled)
+        latency = time.monotonic() - asked[0]
+        assert seen == [0] and len(asked) == 1  # no replicate finished; asked until it said yes
+        assert latency < 1.5, latency
+        assert workers and not any(p.is_alive() for p in workers)
+        assert {p.pid for p in mp.active_children()} <= before
+        again = run_replicates(small, 1, [0, 1], ex)
+    ref = run_replicates(small, 1, [0, 1])
+    assert [f.to_csv(index=False) for f in again] == [f.to_csv(index=False) for f in ref]
+    assert {p.pid for p in mp.active_children()} <= before
+
+
+def test_a_serial_drive_stops_between_runs_when_cancelled():
+    """In this process a run under way cannot be ended: the driver asks between batches."""
+    from simulation.execution.driver import Cancelled, drive
+    from simulation.execution.executors import Run, SerialExecutor
+
+    ran: list[int] = []
+
+    def task(params, seed):
+        ran.append(seed)
+        return {}
+
+    with pytest.raises(Cancelled):
+        drive(SerialExecutor(), task, None, [Run(i, {}, i + 1) for i in range(50)],
+              lambda results: None, cancelled=lambda: len(ran) >= 3)
+    assert 3 <= len(ran) < 50
