@@ -4,8 +4,9 @@ Every executor runs the same worker function, :func:`run_batch`, which
 never raises for a run: a run that raises is returned as a failure with its
 error. An executor only has to say how to submit a batch, how to wait for
 some to finish and which exceptions mean a lost worker (then the driver in
-:mod:`simulation.execution.driver` retries those runs). ``swsim run``, sweeps
-and calibration all use these executors; :mod:`simulation.execution.choice`
+:mod:`simulation.execution.driver` retries those runs), and how to cancel what is in
+flight (local processes end their workers). ``swsim run``, sweeps, calibration and
+the web page's runs all use these executors; :mod:`simulation.execution.choice`
 picks one from the command line.
 """
 
