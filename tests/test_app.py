@@ -134,6 +134,42 @@ def test_the_worker_gives_swsim_run_bytes_and_cancels(small, tmp_path):
     assert {p.pid for p in mp.active_children()} <= before
 
 
+_EXIT_MID_RUN = """\
+import atexit, threading, time
+from simulation.app.jobs import Cancelled, Worker
+from simulation.params import load_scenario
+
+def job(worker, scenario):
+    try:
+        worker.run(scenario, 1, 3, print, lambda: False)
+    except Cancelled:
+        pass
+
+if __name__ == "__main__":
+    worker = Worker()
+    long = load_scenario("small_city", ["months=1200"])  # ~7 s a replicate
+    threading.Thread(target=job, args=(worker, long), daemon=True).start()
+    time.sleep(3)
+    t0 = time.monotonic()
+    atexit.register(lambda: print(f"exit {time.monotonic() - t0:.2f}", flush=True))
+"""
+
+
+def test_the_server_exits_at_once_mid_run(tmp_path):
+    """The server stopping (its main thread returning) mid-run ends the sessions' workers:
+    the process pool's own exit hook waited for the replicates in flight (17 s for a
+    Tianjin run)."""
+    script = tmp_path / "server.py"
+    script.write_text(_EXIT_MID_RUN, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-W", "error", str(script)], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("exit ") and float(done.stdout.split()[1]) < 2.0, done.stdout
+    assert done.stderr == ""
+
+
 def test_the_page_runs_on_the_shared_executors():
     """One run path (issue 22, part 4): the page's worker is a ProcessExecutor driven by the
     runner, not a queue protocol of its own."""

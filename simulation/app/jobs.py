@@ -13,7 +13,9 @@ next run starts a fresh one. The server stays responsive: it only waits on futur
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,12 +46,16 @@ class Worker:
     """One session's runs: one warm worker process behind the shared executors."""
 
     def __init__(self) -> None:
+        self.closed = False
         self.executor = ProcessExecutor(1)
         self.executor.batch_seconds = 0.0  # one replicate per batch: progress after each
         self.executor.warm_up(WARM)
+        _live.add(self)
 
     def close(self) -> None:
-        """End the worker process now, a run under way included (the session closed)."""
+        """End the worker process now, a run under way included (the session closed, or the
+        server is stopping): the run raises :class:`Cancelled`."""
+        self.closed = True
         self.executor.cancel()
         self.executor.close()
 
@@ -67,12 +73,28 @@ class Worker:
 
         try:
             tables = replicate_tables(scenario, seed, list(range(replicates)), self.executor,
-                                      progress=told, cancelled=cancelled)
+                                      progress=told, cancelled=lambda: self.closed or cancelled())
         except Cancelled:
-            self.executor.warm_up(WARM)  # the next run starts warm again
+            if not self.closed:
+                self.executor.warm_up(WARM)  # the next run starts warm again
             raise
         result = RunResult(scenario=scenario, seed=seed, replicates=replicates,
                            timeseries=pd.concat([t for t, _ in tables], ignore_index=True),
                            started=started, wall_seconds=time.perf_counter() - t0,
                            executor=self.executor.describe())
         return Outcome(result, pd.concat([d for _, d in tables], ignore_index=True))
+
+
+_live: weakref.WeakSet[Worker] = weakref.WeakSet()
+
+
+def _close_all() -> None:
+    """At the server's exit, end every session's worker: without this, the process pool's
+    own exit hook would wait for the replicates in flight (seconds each for Tianjin)."""
+    for worker in list(_live):
+        if not worker.closed:
+            worker.close()
+
+
+# threading's exit hooks run last-registered first: this one before concurrent.futures'
+threading._register_atexit(_close_all)  # noqa: SLF001 - the only hook that runs before it
