@@ -189,8 +189,8 @@ def test_the_page_formats_values_as_the_report_does(small_run, lang, tmp_path):
     but wrote the raw yuan (``,.4g``: 6.45e+06); counts too went through ``.4g``. Both now go
     through the report's one formatter, ``report.i18n.fmt``."""
     from simulation.app.views import compare_rows
-    from simulation.report.i18n import UNIT_SCALE, fmt, metric_label, metric_unit, tr
     from simulation.report.data import load_run
+    from simulation.report.i18n import UNIT_SCALE, fmt, metric_label, metric_unit, tr
     from simulation.report.prep import compare_finals
 
     ts = load_run(small_run.write(tmp_path / "run")).timeseries  # as the page reads a run
