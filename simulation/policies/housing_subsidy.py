@@ -40,9 +40,8 @@ class HousingSubsidy(PolicyBase):
         0.3, "1/(share of salary)", 0.0, 2.0,
         "cut in a rural social worker's exit hazard per unit of subsidy / salary: hazard x "
         "max(0, 1 - elasticity x subsidy / salary)",
-        "assumption (plausible 0.1-0.5 per 100% of the wage): no seed measures it; retention "
-        "studies of rural health and education staff find housing and hardship allowances "
-        "cut leaving by a tenth to a half of the allowance's share of pay")
+        "assumption (plausible 0.1-0.5 per 100% of the wage): no seed measures it; 0.3 means "
+        "a subsidy worth the whole salary cuts a rural social worker's exit hazard by 30%")
 
     def __str__(self) -> str:
         return (f"{self.name or self.kind}: rural social workers, {self.start}.."
