@@ -16,6 +16,7 @@ import numpy as np
 
 from .params import GROUPS, LEVELS, SERVICE_TYPES, SOURCES
 from .params.schema import REGISTRANT_GROUPS
+from .policies import ITEM_LABELS as POLICY_ITEM_LABELS
 from .processes import funding, staffing
 from .processes.duties import DUTIES
 from .processes.funding import COST_ITEMS
@@ -271,7 +272,8 @@ EMPLOYER_EN = {"purchase": "purchase of services", "reassigned": "reassigned com
                "community": "community workers", "other": "other employers"}
 ITEM_EN = {"salaries": "salaries and social insurance", "operating": "operating costs",
            "training": "training", "projects": "projects", "volume": "payment by service volume",
-           "incentives": "exam incentives (bonuses, allowances)"}
+           "incentives": "exam incentives (bonuses, allowances)",
+           **{item: en for item, (en, _) in POLICY_ITEM_LABELS.items()}}  # policy kinds' items
 REGISTRANT_EN = {"community_workers": "community workers", "grid_workers": "grid workers",
                  "workforce": "social-work workforce", "outside": "outside (students, others)"}
 REGISTRANT_ZH = {"community_workers": "社区工作者", "grid_workers": "网格员", "workforce": "社工人才",
@@ -284,7 +286,8 @@ DUTY_ZH = {"casework": "个案工作", "supervision": "专业督导", "ce_hours"
 EMPLOYER_ZH = {"purchase": "政府购买服务", "reassigned": "社区工作者调剂", "recruited": "公开招聘",
                "social_org": "社会组织", "community": "社区", "other": "其他"}
 ITEM_ZH = {"salaries": "人员薪酬与社保", "operating": "运营", "training": "培训", "projects": "项目",
-           "volume": "按服务量补贴", "incentives": "报考激励"}
+           "volume": "按服务量补贴", "incentives": "报考激励",
+           **{item: zh for item, (_, zh) in POLICY_ITEM_LABELS.items()}}
 GROUP_ZH = {"assistance": "社会救助对象", "elderly": "老年人", "disabled": "残疾人", "children": "儿童",
             "others": "其他居民"}
 

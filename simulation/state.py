@@ -340,8 +340,9 @@ class Flows:
     trainings: int = 0
     #: registrations by registrant group (``REGISTRANT_GROUPS``), in the exam month
     registrations_by_group: IntArray | None = None
-    #: incentive bonuses and allowances paid this month, yuan
-    incentive_cost: float = 0.0
+    #: what the policies cost this month by cost item (exam bonuses and allowances:
+    #: ``incentives``; the policy kinds' own items), yuan
+    policy_costs: dict[str, float] = field(default_factory=dict)
     cost_by_item: dict[str, float] = field(default_factory=dict)  # yuan this month
     cuts_by_item: dict[str, float] = field(default_factory=dict)  # not bought for want of money
     arrears: float = 0.0                    # cost bought that no line paid (funding_gap), yuan

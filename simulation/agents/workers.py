@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import policies
 from ..params.schema import REGISTRANT_GROUPS, Exam
 from ..state import BoolArray, FloatArray, IntArray, Level
 
@@ -29,7 +30,9 @@ def recently_trained(model: SocialWorkModel) -> BoolArray:
 
 def exit_hazard(model: SocialWorkModel) -> FloatArray:
     """Yearly exit hazard of every worker from their own pay, their unit's workload and
-    their training: base rate x pay x workload x training."""
+    their training: base rate x pay x workload x training (social workers), x what the
+    running policies change (the exit-hazard hook, :func:`simulation.policies.exit_hazard_factor`),
+    at most 1."""
     wf, w = model.params.workforce, model.workers
     talent, grid = w.view("talent"), w.view("grid_worker")
     base = np.where(talent, wf.attrition_rate,
@@ -45,7 +48,11 @@ def exit_hazard(model: SocialWorkModel) -> FloatArray:
     load = np.where(unit >= 0, workload_now[np.maximum(unit, 0)], 1.0)
     workload = 1.0 + wf.workload_elasticity * np.maximum(load - 1.0, 0.0)
     trained = np.where(recently_trained(model), 1.0 - wf.training.retention_effect, 1.0)
-    hazard: FloatArray = np.minimum(base * np.where(talent, pay * workload * trained, 1.0), 1.0)
+    hazard: FloatArray = base * np.where(talent, pay * workload * trained, 1.0)
+    factor = policies.exit_hazard_factor(model, salary)
+    if factor is not None:
+        hazard = hazard * factor
+    hazard = np.minimum(hazard, 1.0)
     return hazard
 
 

@@ -54,6 +54,7 @@ EXCLUDED: dict[str, str] = {
     "targets": "a list of policy targets: edited in the downloaded YAML file",
     "residents.events": "a list of need events: edited in the downloaded YAML file",
     "workforce.incentives": "a list of incentive policies: edited in the downloaded YAML file",
+    "policies": "a list of policies (kinds with their own terms): edited in the YAML file",
     "workforce.exam.registrations_series": "a series by year: edited in the downloaded YAML file",
     "network.milestones.stations": "a roll-out calendar (a mapping): edited in the YAML file",
     "network.milestones.rooms": "a roll-out calendar (a mapping): edited in the YAML file",

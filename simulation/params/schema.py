@@ -35,6 +35,7 @@ __all__ = [
     "LEVELS",
     "SERVICE_TYPES",
     "COST_ITEMS",
+    "MODEL_COST_ITEMS",
     "EARMARKS",
     "FileModel",
     "SOURCES",
@@ -48,8 +49,10 @@ __all__ = [
     "Milestone",
     "Milestones",
     "Network",
+    "INCENTIVE_GROUPS",
     "Incentive",
     "NeedEvent",
+    "Policy",
     "PolicyTarget",
     "POSTS_RULES",
     "REGISTRANT_GROUPS",
@@ -74,6 +77,7 @@ __all__ = [
     "describe_parameters",
     "need_multiplier",
     "people_bound",
+    "scenario_policies",
     "summarize_items",
     "param",
     "target_met",
@@ -134,9 +138,10 @@ EARMARKS: dict[str, tuple[str, ...]] = {
     "volume": ("purchase", "assistance_share", "district"),
     # exam bonuses and allowances (issue 14): talent policy, paid like training (assumption)
     "incentives": ("purchase", "reward_subsidy", "district"),
+    # then the items of the policy kinds (simulation/policies/, each kind's COST_ITEMS),
+    # added where the kinds are imported below: housing_subsidy (purchase, reward_subsidy,
+    # district: assumption, paid like exam incentives)
 }
-#: cost items (``spend_by_item.<item>``), in shortfall order
-COST_ITEMS = tuple(EARMARKS)
 
 
 def param(default: Any, unit: str, lo: float | None, hi: float | None, desc: str,
@@ -523,36 +528,24 @@ class Exam(Section):
 INCENTIVE_GROUPS = (*REGISTRANT_GROUPS, "all")
 
 
-class Incentive(Section):
-    """One incentive policy for sitting the exam: whom it targets, what it offers, when."""
+# The policy kinds (simulation/policies/) declare their parameters with the helpers above;
+# imported here, after those helpers and before the sections that hold them.
+from ..policies.exam_incentive import ExamIncentive  # noqa: E402
+from ..policies.kinds import COST_ITEMS as _POLICY_COST_ITEMS  # noqa: E402
+from ..policies.kinds import KINDS as _POLICY_KINDS  # noqa: E402
+from ..policies.kinds import Policy  # noqa: E402
+from ..policies.qualified_recruitment import QualifiedRecruitment, RecruitmentTerms  # noqa: E402
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="short name")
-    group: Literal[INCENTIVE_GROUPS] = Field(  # type: ignore[valid-type]
-        description="who it targets (e.g. community cadres: community_workers)")
-    start: YearMonth = Field(description="first month it applies (YYYY-MM)")
-    end: YearMonth | None = Field(None, description="last month it applies (null: no end)")
-    bonus_per_pass: float = Field(0.0, ge=0.0, le=1e6, description="one-off bonus paid when a "
-                                  "member of the group passes (yuan)")
-    salary_step: float = Field(0.0, ge=0.0, le=1e5, description="monthly allowance paid to each "
-                               "certified member of the group while the policy runs "
-                               "(yuan/month per person)")
-    requirement: bool = Field(False, description="a certificate becomes a requirement of the "
-                              "group's posts while the policy runs (the exam decision weighs it)",
-                              json_schema_extra={"when": DECISION})
-    source: str = Field(min_length=1, description="seed document or stated assumption")
+#: the model's own cost items (allocated first, as before policies had items of their own)
+MODEL_COST_ITEMS = tuple(EARMARKS)
+EARMARKS.update(_POLICY_COST_ITEMS)
+#: cost items (``spend_by_item.<item>``), in shortfall order: the model's, then the policy
+#: kinds'
+COST_ITEMS = tuple(EARMARKS)
 
-    def __str__(self) -> str:
-        offer = ", ".join(part for part in (
-            f"bonus {self.bonus_per_pass:,.0f} yuan/pass" if self.bonus_per_pass else "",
-            f"allowance {self.salary_step:,.0f} yuan/month" if self.salary_step else "",
-            "certificate required" if self.requirement else "") if part) or "nothing"
-        return f"{self.name}: {self.group}, {self.start}..{self.end or 'open'}: {offer}"
-
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> Incentive:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+#: one incentive policy for sitting the exam (``workforce.incentives``, the old form of a
+#: ``kind: exam_incentive`` policy; simulation/policies/exam_incentive.py)
+Incentive = ExamIncentive
 
 
 class Training(Section):
@@ -604,26 +597,9 @@ class Training(Section):
         "(plausible 0-1e9; 12-48 hours blends the order with hours)")
 
 
-class Recruitment(Section):
-    qualified_share: float = param(
-        0.15, "share", 0.0, 1.0,
-        "share of vacant community-worker posts and of new hires filled by qualified people "
-        "(national certificate or social-work degree), as far as the pools below supply them",
-        "assumption for the baseline (plausible 0-0.3); seed 002 asks that qualified people "
-        "be recruited into community-worker posts (scenario qualified_recruitment)")
-    from_graduates: float = param(1.0, "weight", 0.0, 100.0,
-                                  "weight of the year's social-work graduates (degree) among "
-                                  "qualified recruits", "assumption")
-    from_certified: float = param(1.0, "weight", 0.0, 100.0,
-                                  "weight of certified workers of other employers among "
-                                  "qualified recruits", "assumption")
-    from_grid_workers: float = param(1.0, "weight", 0.0, 100.0,
-                                     "weight of qualified grid workers among qualified recruits",
-                                     "assumption")
-    grid_share_of_others: float = param(
-        0.3, "share", 0.0, 1.0,
-        "share of the other (unqualified) community-worker recruits who are grid workers",
-        "assumption: grid work is a common way into community-worker posts (plausible 0-0.6)")
+class Recruitment(RecruitmentTerms):
+    """``workforce.recruitment``: the old form of a ``kind: qualified_recruitment`` policy
+    running from the scenario's start (simulation/policies/qualified_recruitment.py)."""
 
 
 class Workforce(Section):
@@ -1129,6 +1105,13 @@ class Scenario(Section):
     duties: Duties = Field(default_factory=Duties, description="station duties (seed 001)")
     projects: Projects = Field(default_factory=Projects,
                                description="social-organisation projects")
+    policies: list[Policy] = Field(
+        default_factory=list, max_length=50,
+        description="policies as plug-ins, each a kind with its own parameters, start and end: "
+        + ", ".join(_POLICY_KINDS) + " (simulation/policies/; the old keys "
+        "workforce.incentives and workforce.recruitment act as policies listed before these; a "
+        "file that writes policies replaces its parent's whole list)",
+        json_schema_extra={"unit": "", "source": "each policy states its source"})
     targets: list[PolicyTarget] = Field(
         default_factory=list, max_length=100,
         description="policy targets the report judges, discovery and calibration read (none by "
@@ -1267,6 +1250,19 @@ def need_multiplier(sc: Scenario) -> tuple[float, str]:
     return worst, where
 
 
+def scenario_policies(sc: Scenario) -> list[Any]:
+    """The scenario's policies, in the order they act: the old keys translated, then
+    ``policies:``. The one place the old keys become policies: ``workforce.recruitment`` is a
+    ``qualified_recruitment`` policy running from the scenario's start (a later-listed
+    running one replaces it), each of ``workforce.incentives`` an ``exam_incentive``."""
+    wf = sc.workforce
+    standing = QualifiedRecruitment(
+        kind="qualified_recruitment", name="recruitment", start=sc.start,
+        source="workforce.recruitment (the scenario's standing recruitment rule)",
+        **wf.recruitment.model_dump())
+    return [standing, *wf.incentives, *sc.policies]
+
+
 def _event_text(event: NeedEvent) -> str:
     groups = "all groups" if set(event.groups) == set(GROUPS) else ", ".join(event.groups)
     types = "all types" if set(event.types) == set(SERVICE_TYPES) else ", ".join(event.types)
@@ -1275,7 +1271,7 @@ def _event_text(event: NeedEvent) -> str:
 
 
 def summarize_items(items: list[Any]) -> str:
-    """A list parameter (policy targets, incentive policies, need events, priority groups)
+    """A list parameter (policy targets, policies, need events, priority groups)
     as one line: each item's compact form, '; '-separated ('none' for an empty list).
 
     Items are plain data (as :func:`describe_parameters` gives them) or models; a mapping is
@@ -1292,7 +1288,7 @@ def summarize_items(items: list[Any]) -> str:
 def _list_items() -> Any:
     from pydantic import TypeAdapter
 
-    return TypeAdapter(PolicyTarget | Incentive | NeedEvent)
+    return TypeAdapter(PolicyTarget | Incentive | NeedEvent | Policy)
 
 
 def _bounds(info: Any) -> tuple[float | None, float | None]:

@@ -4,8 +4,9 @@ Each source's yearly amount grows at its own rate from the start year; only its
 ``social_work_share`` is social work's to spend (seed 003: the reward-in-lieu and the
 assistance share are for grassroots capacity in general). Costs are salaries of staff
 employed by purchase or recruitment (by level), operating costs of contracted and
-operating units, training places, running social-organisation projects and payments
-by service volume.
+operating units, training places, running social-organisation projects, payments
+by service volume, and what the running policies cost (:func:`simulation.policies.costs`:
+exam incentives, housing subsidies), each policy cost item paid by its own lines.
 
 Budgets are hard and earmarked (issue 15, item 5). A source (budget line) pays only the
 cost items ``funding.earmarks`` lets it pay, and never more than this month's budget
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..params import SOURCES
-from ..params.schema import COST_ITEMS
+from ..params.schema import COST_ITEMS, MODEL_COST_ITEMS
 from ..state import STATION_TIERS, BoolArray, Employer, FloatArray, Level, Status
 from . import projects, stations
 
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from ..params import Scenario
 
 __all__ = ["COST_ITEMS", "FundingState", "allocate", "budget_year", "close_month", "cost",
-           "eligibility", "init", "monthly_budget", "open_month", "social_work_money",
+           "eligibility", "init", "monthly_budget", "open_month", "pay_items", "social_work_money",
            "unfunded"]
 
 #: the sources of the first releases (purchase ... market_fees), whose yearly shocks are
@@ -170,6 +171,19 @@ def allocate(due: FloatArray, budget: FloatArray, eligible: BoolArray) -> FloatA
     return paid
 
 
+def pay_items(due: FloatArray, budget: FloatArray, eligible: BoolArray) -> FloatArray:
+    """What each line pays of each item (item x source): the model's own items
+    (``MODEL_COST_ITEMS``) by :func:`allocate`, then the policy kinds' items by
+    :func:`allocate` from what their lines have left (so a policy item never changes how
+    the model's items are shared among lines)."""
+    k = len(MODEL_COST_ITEMS)
+    core = allocate(due[:k], budget, eligible[:k])
+    if len(due) == k:
+        return core
+    left = np.maximum(np.asarray(budget, dtype=float) - core.sum(axis=0), 0.0)
+    return np.vstack([core, allocate(due[k:], left, eligible[k:])])
+
+
 def _paid_share(paid: FloatArray, due: FloatArray, item: str) -> float:
     k = COST_ITEMS.index(item)
     return 1.0 if due[k] <= 0 else float(np.clip(paid[k].sum() / due[k], 0.0, 1.0))
@@ -185,7 +199,7 @@ def open_month(model: SocialWorkModel) -> None:
                 "training": tr.capacity * tr.cost_per_trainee / 12.0,
                 "projects": projects.monthly_cost(model)}
     due = np.array([expected.get(item, 0.0) for item in COST_ITEMS])
-    paid = allocate(due, ledger.budget, eligibility(model))
+    paid = pay_items(due, ledger.budget, eligibility(model))
     ledger.committed = float(due.sum()) + _reserved(model)
     ledger.service_factor = _paid_share(paid, due, "salaries")
     ledger.project_factor = _paid_share(paid, due, "projects")
@@ -212,10 +226,10 @@ def close_month(model: SocialWorkModel) -> None:
         "training": model.flows.trainings * tr.cost_per_trainee,
         "projects": running * ledger.project_factor,
         "volume": model.flows.served_by_provider.get("worker", 0.0) * f.payment_per_service_hour,
-        "incentives": model.flows.incentive_cost,
+        **model.flows.policy_costs,  # the policies' items (simulation/policies/)
     }
     due = np.array([due_items.get(item, 0.0) for item in COST_ITEMS])
-    paid = allocate(due, ledger.budget, eligibility(model))
+    paid = pay_items(due, ledger.budget, eligibility(model))
     unpaid = due - paid.sum(axis=1)
     unpaid[unpaid < 1e-6] = 0.0  # float dust of a fully paid item
     cut = np.array([unpaid[k] if item in CUT_AT_CLOSE else 0.0

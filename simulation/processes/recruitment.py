@@ -1,6 +1,8 @@
 """Recruitment: who fills a vacant community-worker or grid post, and who the new hires
-of organisations are (``workforce.recruitment``; seed 002 asks that qualified people be
-recruited into community-worker posts). Called by the workforce process."""
+of organisations are, as the running recruitment policy says (the hiring-preference hook,
+:func:`simulation.policies.hiring_preference`: ``workforce.recruitment`` or a
+``qualified_recruitment`` policy; seed 002 asks that qualified people be recruited into
+community-worker posts). Called by the workforce process."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import policies
 from ..state import Employer, FloatArray, IntArray, Level
 
 if TYPE_CHECKING:
@@ -37,7 +40,8 @@ def hire_newcomers(model: SocialWorkModel, n: int, **columns: object) -> int:
     """Add ``n`` new hires from outside: the policy's qualified share are graduates (a
     degree, while the year's graduates last); the rest uncertified. Returns ``n``."""
     wf, state = model.params.workforce, model.workforce
-    qualified = min(model.draws["workforce"].binomial(n, wf.recruitment.qualified_share),
+    share = policies.hiring_preference(model).qualified_share
+    qualified = min(model.draws["workforce"].binomial(n, share),
                     int(state.graduates_seeking))
     state.graduates_seeking -= qualified
     age = np.r_[np.full(qualified, wf.graduate_age), ages(model, n - qualified, wf.entrant_age,
@@ -47,13 +51,14 @@ def hire_newcomers(model: SocialWorkModel, n: int, **columns: object) -> int:
 
 
 def fill_community_posts(model: SocialWorkModel, communities: IntArray) -> None:
-    """Fill vacant community-worker posts: ``recruitment.qualified_share`` of them with
+    """Fill vacant community-worker posts: the running recruitment policy's
+    ``qualified_share`` of them with
     qualified people from the pools by their weights (as far as each supplies them),
     the rest with grid workers (``grid_share_of_others``) or uncertified newcomers."""
     n = len(communities)
     if not n:
         return
-    rc, w, draws = model.params.workforce.recruitment, model.workers, model.draws["workforce"]
+    rc, w, draws = policies.hiring_preference(model), model.workers, model.draws["workforce"]
     n_qual = draws.binomial(n, rc.qualified_share)
     weights = np.array([rc.from_graduates, rc.from_certified, rc.from_grid_workers])
     wanted = (np.floor(n_qual * weights / weights.sum()) if weights.sum() > 0

@@ -8,13 +8,14 @@ Stocks and flows (seed 002 stocks; ladder of seed 000):
   ``total(t) - total(t-1) = entries - exits`` holds every month. Community and grid
   workers count in it once they hold a certificate.
 - Community workers (20,700) and grid workers (48,000, seed 002) are fixed pools of
-  posts. A vacant community-worker post is filled by the recruitment policy
-  (``workforce.recruitment``: qualified graduates, certified workers of other
-  employers or qualified grid workers for a share, the rest grid workers or
-  uncertified newcomers); a vacant grid post by an uncertified newcomer.
-- Pay: salaries by level and the reference wage are indexed each January;
-  incentive policies (``workforce.incentives``) add bonuses and allowances, paid as
-  the ``incentives`` spending item.
+  posts. A vacant community-worker post is filled by the running recruitment policy
+  (``workforce.recruitment`` or a ``qualified_recruitment`` policy: qualified
+  graduates, certified workers of other employers or qualified grid workers for a share,
+  the rest grid workers or uncertified newcomers); a vacant grid post by an uncertified newcomer.
+- Pay: salaries by level and the reference wage are indexed each January; the
+  running policies (simulation/policies/: ``workforce.incentives`` and ``policies:``)
+  set what exam registrants are offered (bonuses and allowances, paid as the
+  ``incentives`` spending item) and cost their items each month (a housing subsidy).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import policies
 from ..agents import workers as worker_agents
 from ..params.schema import REGISTRANT_GROUPS
-from ..state import BoolArray, Employer, FloatArray, IntArray, Level, salary_by_level
+from ..policies import Offer
+from ..state import Employer, FloatArray, IntArray, Level, salary_by_level
 from . import recruitment
 from .recruitment import ages
 
@@ -46,21 +49,6 @@ class Pending:
     levels: IntArray       # level each passed
     outsiders: int         # outside registrants who passed (assistant level)
     bonus: float = 0.0     # incentive bonuses due when these certificates take effect, yuan
-
-
-@dataclass
-class Offer:
-    """What the incentive policies running this month offer each registrant group
-    (indexed like ``REGISTRANT_GROUPS``)."""
-
-    bonus: FloatArray       # yuan per pass
-    salary_step: FloatArray  # yuan/month to each certified member
-    required: BoolArray     # a certificate is required for the group's posts
-
-    @classmethod
-    def none(cls) -> Offer:
-        n = len(REGISTRANT_GROUPS)
-        return cls(np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
 
 
 @dataclass
@@ -263,7 +251,9 @@ def _take_effect(model: SocialWorkModel) -> None:
         model.flows.entries += model.workers.certify(p.rows[still_here], p.levels[still_here],
                                                      model.steps)
         model.flows.passes += int(still_here.sum()) + p.outsiders
-        model.flows.incentive_cost += p.bonus  # the bonus was earned at the exam
+        if p.bonus:  # the bonus was earned at the exam
+            costs = model.flows.policy_costs
+            costs["incentives"] = costs.get("incentives", 0.0) + p.bonus
         if p.outsiders:
             model.add_workers(p.outsiders, level=Level.ASSISTANT, talent=True,
                               employer=Employer.OTHER,
@@ -287,34 +277,23 @@ def _staff_evaluation(model: SocialWorkModel) -> None:
 
 
 def active_incentives(model: SocialWorkModel) -> Offer:
-    """What the incentive policies running this month offer each registrant group."""
-    offer = Offer.none()
-    date = model.date
-    for policy in model.params.workforce.incentives:
-        if policy.start <= date and (policy.end is None or date <= policy.end):
-            groups = (range(len(REGISTRANT_GROUPS)) if policy.group == "all"
-                      else [REGISTRANT_GROUPS.index(policy.group)])
-            for g in groups:
-                offer.bonus[g] += policy.bonus_per_pass
-                offer.salary_step[g] += policy.salary_step
-                offer.required[g] |= policy.requirement
-    return offer
+    """What the policies running this month offer each registrant group (the exam-offer
+    hook, :func:`simulation.policies.exam_offer`)."""
+    return policies.exam_offer(model)
 
 
 def _pay(model: SocialWorkModel) -> None:
     """Each January salaries and the reference wage are indexed; every month the running
-    incentive policies set the offer, and their allowances to certified members are paid."""
-    wf, w = model.params.workforce, model.workers
+    policies set the exam offer and their costs are counted (the allowances to certified
+    members, housing subsidies: :func:`simulation.policies.costs`)."""
+    wf = model.params.workforce
     year, month = model.year_month
     if month == 1:
         years = year - int(model.params.start[:4])
         model.salary[:] = salary_by_level(model.params, years)
         model.workforce.reference_wage = wf.reference_wage * (1.0 + wf.reference_wage_growth) ** years
-    offer = model.workforce.offer = active_incentives(model)
-    if offer.salary_step.any():
-        holders = w.view("alive") & (w.view("level") >= Level.ASSISTANT)
-        group = worker_agents.registrant_group(model)[holders]
-        model.flows.incentive_cost += float(offer.salary_step[group[group >= 0]].sum())
+    model.workforce.offer = active_incentives(model)
+    model.flows.policy_costs.update(policies.costs(model))
 
 
 def _senior_review(model: SocialWorkModel) -> None:
