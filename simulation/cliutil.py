@@ -7,6 +7,7 @@ the commands, so the executors and ``swsim new`` use them too) and are re-export
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from .arguments import UsageError, positive_int, seed_int
 
@@ -25,5 +26,5 @@ def headless_plots() -> None:
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line (no usage dump) and exit 2."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")

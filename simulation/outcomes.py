@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,7 +45,8 @@ class Snapshot:
 
     @cached_property
     def operating(self) -> np.ndarray:
-        return self.m.units.status == S["operating"]
+        on: np.ndarray = self.m.units.status == S["operating"]
+        return on
 
     @cached_property
     def professionals(self) -> np.ndarray:
@@ -145,7 +146,7 @@ def _stations_at(status: int) -> Callable[[Snapshot], float]:
     return f
 
 
-def _share(num: float, den: float) -> float:
+def _share(num: float | np.number[Any], den: float | np.number[Any]) -> float:
     return float(num) / float(den) if den > 0 else float("nan")
 
 
@@ -505,7 +506,8 @@ def by_district(model: SocialWorkModel) -> dict[str, list[float]]:
     def share(num: np.ndarray, den: np.ndarray) -> list[float]:
         top = np.bincount(units.district[num], minlength=n).astype(float)
         bottom = np.bincount(units.district[den], minlength=n).astype(float)
-        return np.divide(top, bottom, out=np.full(n, np.nan), where=bottom > 0).tolist()
+        shares: list[float] = np.divide(top, bottom, out=np.full(n, np.nan), where=bottom > 0).tolist()
+        return shares
 
     return {"station_coverage": share(stations & snap.operating, stations),
             "staffing_compliance": share(staffed, snap.operating)}

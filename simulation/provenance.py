@@ -9,6 +9,7 @@ import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 __all__ = ["PACKAGES", "code_fingerprint", "fingerprint", "git_commit", "versions"]
 
@@ -54,7 +55,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(payload: dict, packages: tuple[str, ...]) -> str:
+def fingerprint(payload: dict[str, Any], packages: tuple[str, ...]) -> str:
     """SHA-256 of ``payload``, the named packages' versions and :func:`code_fingerprint`:
     what must not change between a run and its resumption."""
     full = {**payload, "versions": {p: versions((p,))[p] for p in packages},

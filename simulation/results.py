@@ -267,7 +267,7 @@ def readable_kind(path: Path) -> str:
     return kind
 
 
-def finished_sweep(folder: Path, remedy: str) -> dict:
+def finished_sweep(folder: Path, remedy: str) -> dict[str, Any]:
     """The manifest of the finished sweep in ``folder`` (manifest.json and runs.parquet
     present); a :class:`ResultsError` with ``remedy`` otherwise."""
     folder = Path(folder)
@@ -456,7 +456,7 @@ def _renameat2() -> Callable[[str, str], bool] | None:
     at_fdcwd, rename_exchange = -100, 2
 
     def exchange(a: str, b: str) -> bool:
-        return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+        return bool(fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
 
     return exchange
 
@@ -506,7 +506,7 @@ def write_folder(path: Path, fill: Callable[[Path], None]) -> Path:
 
 # ---- reading with damage checks ---------------------------------------------------------
 
-def read_object(path: Path, remedy: str) -> dict:
+def read_object(path: Path, remedy: str) -> dict[str, Any]:
     """A JSON file that must hold an object; a :class:`ResultsError` naming it and
     ``remedy`` otherwise."""
     try:
@@ -584,7 +584,7 @@ def read_csv(file: Path, required: tuple[str, ...], remedy: str) -> pd.DataFrame
 
 # ---- fingerprints and resume checks (sweeps, calibrations) ------------------------------
 
-def plan_json(fingerprint: str, info: dict) -> str:
+def plan_json(fingerprint: str, info: dict[str, Any]) -> str:
     """plan.json's text: the fingerprint, the code's own fingerprint, when, and ``info``."""
     from datetime import UTC, datetime
 
@@ -594,7 +594,7 @@ def plan_json(fingerprint: str, info: dict) -> str:
 
 
 def check_store(out: Path, kind: str, held: tuple[str, ...], fingerprint: str, resume: bool,
-                overwrite: bool) -> dict | None:
+                overwrite: bool) -> dict[str, Any] | None:
     """Check a sweep or calibration folder before anything runs.
 
     Returns the stored plan when ``out`` holds a ``kind`` of the same fingerprint to
@@ -631,7 +631,7 @@ def check_store(out: Path, kind: str, held: tuple[str, ...], fingerprint: str, r
     return plan
 
 
-def start_store(out: Path, plan: dict | None, files: dict[str, str]) -> None:
+def start_store(out: Path, plan: dict[str, Any] | None, files: dict[str, str]) -> None:
     """Start writing ``out``, after :func:`check_store` (``plan`` is what it returned).
 
     Resuming (``plan`` given): plan.json is kept, the other ``files`` are rewritten and

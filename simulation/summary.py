@@ -18,7 +18,7 @@ __all__ = ["meaningful", "summary_table"]
 COUNT_UNITS = {"people", "projects", "people/month"}
 
 
-def meaningful(value: float, unit: str) -> str:
+def meaningful(value: float | None, unit: str) -> str:
     """``value`` rounded for reading: shares to 3 decimals, counts to whole numbers,
     everything else to 4 significant figures (thousands separated)."""
     if value is None or not math.isfinite(value):
@@ -48,6 +48,7 @@ def summary_table(summary: pd.DataFrame, replicates: int, last: str) -> str:
     lines.append(head + "  unit")
     for name in key_metrics():
         row = rows.loc[name]
+        assert isinstance(row, pd.Series)  # the summary has one row per metric
         unit = str(row["unit"])
         line = f"  {name:34s} {meaningful(float(row['p50']), unit):>14s}"
         if many:

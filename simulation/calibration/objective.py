@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..execution.seeds import trial_seed
 
@@ -36,7 +37,7 @@ class Target:
     def last_step(self) -> int:
         return max(self.steps)
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, Any]:
         return {"metric": self.metric, "date": self.date, "value": self.value,
                 "weight": self.weight, "holdout": self.holdout}
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import io
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["fit_png", "plot_fit"]
 
@@ -21,7 +26,7 @@ def _when(date: str) -> pd.Timestamp:
     return pd.Timestamp(f"{date}-07-01" if len(date) == 4 else f"{date}-01")
 
 
-def plot_fit(fit: pd.DataFrame, holdout_from: str | None = None):
+def plot_fit(fit: pd.DataFrame, holdout_from: str | None = None) -> Figure:
     """A figure: per metric, observed points and simulated means with 90% bands over time."""
     from matplotlib.figure import Figure  # drawn without pyplot: any backend will do
 
@@ -33,7 +38,8 @@ def plot_fit(fit: pd.DataFrame, holdout_from: str | None = None):
     rows = math.ceil(len(groups) / cols)
     fig = Figure(figsize=(6.0 * cols, 3.4 * rows), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for ax, ((metric, kind), g) in zip(axes, groups, strict=False):
+    for ax, ((key, kind), g) in zip(axes, groups, strict=False):
+        metric = str(key)  # a metric name
         _panel(ax, g, holdout_from)
         unit = info[metric].unit.replace("/month", "/year") if kind == "year total" else info[metric].unit
         ax.set_title(f"{info[metric].label_en}" + (" (yearly total)" if kind == "year total" else ""))
@@ -44,16 +50,17 @@ def plot_fit(fit: pd.DataFrame, holdout_from: str | None = None):
     return fig
 
 
-def _panel(ax, g: pd.DataFrame, holdout_from: str | None) -> None:
+def _panel(ax: Axes, g: pd.DataFrame, holdout_from: str | None) -> None:
+    # dates on x: matplotlib's unit converters take them, its annotations say numbers only
     x = [_when(d) for d in g["date"]]
     err = [g["simulated_mean"] - g["simulated_p05"], g["simulated_p95"] - g["simulated_mean"]]
-    ax.errorbar(x, g["simulated_mean"], yerr=err, fmt="o-", color=SIMULATED, capsize=4,
-                label="simulated")
-    ax.plot(x, g["observed"], "s", color=OBSERVED, markerfacecolor="none", markersize=8,
-            label="observed")
+    ax.errorbar(x, g["simulated_mean"], yerr=err, fmt="o-",  # type: ignore[arg-type]
+                color=SIMULATED, capsize=4, label="simulated")
+    ax.plot(x, g["observed"], "s", color=OBSERVED,  # type: ignore[arg-type]
+            markerfacecolor="none", markersize=8, label="observed")
     if holdout_from:
-        ax.axvline(pd.Timestamp(f"{holdout_from}-01"), color=HELD, linestyle="--",
-                   label=f"hold-out from {holdout_from}")
+        ax.axvline(pd.Timestamp(f"{holdout_from}-01"),  # type: ignore[arg-type]
+                   color=HELD, linestyle="--", label=f"hold-out from {holdout_from}")
     ax.tick_params(axis="x", labelrotation=30)
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     ax.legend(fontsize="small")

@@ -48,7 +48,7 @@ class CalibrationResult:
     best: dict[str, float]
     mape_in: float
     mape_out: float
-    manifest: dict
+    manifest: dict[str, Any]
 
 
 def evaluate_points(executor: Executor, plan: CalibrationPlan, points: list[dict[str, float]],
@@ -77,7 +77,8 @@ def _distributions(plan: CalibrationPlan) -> dict[str, Any]:
 
     from ..experiments.levers import levers
 
-    table, out = levers(), {}
+    table = levers()
+    out: dict[str, Any] = {}
     for path, (low, high) in plan.calibration.parameters.items():
         if table[path].integer:
             out[path] = IntDistribution(math.ceil(low), math.floor(high))
@@ -109,7 +110,7 @@ def _start_point(plan: CalibrationPlan) -> dict[str, float]:
     data = plan.scenario.model_dump()
     out = {}
     for path, (low, high) in plan.calibration.parameters.items():
-        value = data
+        value: Any = data
         for part in path.split("."):
             value = value[part]
         value = plan.calibration.start.get(path, value)
@@ -245,8 +246,9 @@ def _finish(plan: CalibrationPlan, out: Path, executor: Executor, trials: pd.Dat
     # every file is made before the first is written, and manifest.json (which marks a
     # finished calibration) goes last: a failure leaves the unfinished folder --resume
     # continues (plan.json, trials.parquet), never best.yaml and fit.csv without the rest
-    files = {BEST: best_yaml(plan, out, best, header), FIT_CSV: fit.to_csv(index=False),
-             FIT_PNG: fit_png(fit, plan.calibration.holdout_from), MANIFEST: json_text(info)}
+    files: dict[str, str | bytes] = {
+        BEST: best_yaml(plan, out, best, header), FIT_CSV: fit.to_csv(index=False),
+        FIT_PNG: fit_png(fit, plan.calibration.holdout_from), MANIFEST: json_text(info)}
     try:
         for name, content in files.items():
             write_atomic(out / name, content)

@@ -182,7 +182,7 @@ def _target(obs: Observation, where: str, base: Scenario, holdout: str | None,
     if re.fullmatch(MONTH, obs.date):
         if obs.date not in months:
             fail(f"{where}.date", f"month {obs.date} is not simulated ({months[0]} to {months[-1]})")
-        steps = (months.index(obs.date),)
+        steps: tuple[int, ...] = (months.index(obs.date),)
     else:
         if not units[obs.metric].endswith("/month"):
             fail(f"{where}.date", f"a year ({obs.date}) means a yearly total, which only flow "

@@ -20,6 +20,7 @@ import io
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -43,7 +44,7 @@ TRIAL_COLUMNS = ("trial", "batch", "status", "loss")
 
 
 def check_folder(out: Path, plan: CalibrationPlan, resume: bool, overwrite: bool = False
-                 ) -> dict | None:
+                 ) -> dict[str, Any] | None:
     """Check ``out`` before anything runs (see :func:`~simulation.results.check_store`);
     when resuming, read the stored trials too. Returns the stored plan when resuming."""
     stored = check_store(out, "calibration", CALIBRATION_HELD, plan.fingerprint(), resume,
@@ -53,7 +54,7 @@ def check_folder(out: Path, plan: CalibrationPlan, resume: bool, overwrite: bool
     return stored
 
 
-def start_folder(out: Path, plan: CalibrationPlan, fingerprint: str, stored: dict | None) -> None:
+def start_folder(out: Path, plan: CalibrationPlan, fingerprint: str, stored: dict[str, Any] | None) -> None:
     """Write plan.json: a new folder, or kept when resuming (then no longer finished)."""
     info = {"file": str(plan.file), "calibration": plan.calibration.model_dump(mode="json"),
             "targets": [t.as_row() for t in plan.targets]}
@@ -67,7 +68,8 @@ def read_trials(out: Path, plan: CalibrationPlan) -> pd.DataFrame | None:
         return None
     remedy = ("move it away and run again with --resume (the calibration starts again), or "
               "pass --overwrite")
-    return read_parquet(path, remedy, require=(*TRIAL_COLUMNS, *plan.names)).to_pandas()
+    trials: pd.DataFrame = read_parquet(path, remedy, require=(*TRIAL_COLUMNS, *plan.names)).to_pandas()
+    return trials
 
 
 def write_trials(out: Path, trials: pd.DataFrame) -> None:
@@ -76,8 +78,8 @@ def write_trials(out: Path, trials: pd.DataFrame) -> None:
     write_atomic(out / TRIALS, buf.getvalue())
 
 
-def _nest(values: dict[str, float]) -> dict:
-    out: dict = {}
+def _nest(values: dict[str, float]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for path, value in values.items():
         node = out
         *parents, leaf = path.split(".")
@@ -112,7 +114,7 @@ def best_yaml(plan: CalibrationPlan, out: Path, best: dict[str, float], header: 
 
 
 def manifest(plan: CalibrationPlan, trials: pd.DataFrame, best: dict[str, float], mape_in: float,
-             mape_out: float, executor: dict, wall: float) -> dict:
+             mape_out: float, executor: dict[str, Any], wall: float) -> dict[str, Any]:
     """manifest.json: what was fitted, the best values, the errors (percent), how it ran."""
     from importlib import metadata
 

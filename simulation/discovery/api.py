@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ..params import ScenarioError, load_scenario
 from ..results import DISCOVERY, SCENARIO, check_destination, finished_sweep
@@ -49,7 +50,8 @@ def resolve_target(folder: Path, target: str | Target | None) -> Target:
 
 
 def discover(sweep: str | Path, target: str | Target | None = None, out: str | Path | None = None,
-             min_density: float = 0.8, overwrite: bool = False) -> tuple[Discovery | None, dict]:
+             min_density: float = 0.8, overwrite: bool = False
+             ) -> tuple[Discovery | None, dict[str, Any]]:
     """Scenario discovery for ``target`` on the finished sweep in ``sweep`` (see
     :func:`resolve_target`: an expression, a policy target's name, or None).
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from ..report.figures import discovery_figure
 from ..results import (
@@ -33,7 +34,7 @@ from .prim_box import Discovery
 __all__ = ["summary", "write_outputs"]
 
 
-def summary(disc: Discovery | None, info: dict) -> dict:
+def summary(disc: Discovery | None, info: dict[str, Any]) -> dict[str, Any]:
     """discovery.json's content: ``info`` (target, points, ...) plus the chosen box, if any."""
     out = dict(info)
     if disc is None:
@@ -50,7 +51,7 @@ def summary(disc: Discovery | None, info: dict) -> dict:
     return out
 
 
-def write_outputs(out: Path, disc: Discovery | None, info: dict) -> list[str]:
+def write_outputs(out: Path, disc: Discovery | None, info: dict[str, Any]) -> list[str]:
     """Write the files into a folder built beside ``out`` and swapped in whole; return
     their names (without the plot when no box was found)."""
     names: list[str] = []
@@ -58,7 +59,7 @@ def write_outputs(out: Path, disc: Discovery | None, info: dict) -> list[str]:
     return names
 
 
-def _fill(out: Path, disc: Discovery | None, info: dict) -> list[str]:
+def _fill(out: Path, disc: Discovery | None, info: dict[str, Any]) -> list[str]:
     if disc is None:
         write_atomic(out / BOXES, "box,coverage,density,mass,res_dim,n,k,chosen\n")
         names = [BOXES, DISCOVERY_JSON]

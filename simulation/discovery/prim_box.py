@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,10 +43,10 @@ class Discovery:
     declared: dict[str, tuple[float, float]] | None = None  # the experiment's ranges, if known
     peeled: int | None = None  # PRIM's own choice when restrictions were released from it
 
-    def limits(self, i: int | None = None) -> dict[str, dict]:
+    def limits(self, i: int | None = None) -> dict[str, dict[str, float | bool]]:
         """Box ``i``'s limits per lever (default: the chosen box), with a restricted flag."""
         row = self.trajectory.iloc[self.chosen if i is None else i]
-        out = {}
+        out: dict[str, dict[str, float | bool]] = {}
         for lever in self.levers:
             low, high = float(row[f"{lever}.low"]), float(row[f"{lever}.high"])
             d_low, d_high = self.ranges[lever]
@@ -55,7 +56,7 @@ class Discovery:
         return out
 
 
-def _prim_module():
+def _prim_module() -> Any:  # EMA Workbench is untyped
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*ipyparallel.*")
         # optional plotting extra of EMA Workbench that swsim does not use
@@ -101,7 +102,7 @@ def run_prim(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.8, peel_alph
                      None if chosen == peeled else peeled)
 
 
-def _stats(x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]]) -> dict:
+def _stats(x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]]) -> dict[str, float]:
     inside = np.ones(len(y), bool)
     for lever, (low, high) in limits.items():
         inside &= (x[lever].to_numpy() >= low) & (x[lever].to_numpy() <= high)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ class SweepData:
     value: np.ndarray  # the output's mean over replicates
     runs: int
     dropped: int  # sample points without any finite value
-    manifest: dict
+    manifest: dict[str, Any]
 
 
 def load_points(folder: Path, target: Target) -> SweepData:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,9 +39,9 @@ def point_means(runs: pd.DataFrame, outputs: list[str], points: int) -> dict[str
     return out
 
 
-def _rows(output: str, names: list[str], result: dict, pairs: list[tuple[str, str | None]]
-          ) -> list[list]:
-    rows = []
+def _rows(output: str, names: list[str], result: dict[str, Any],
+          pairs: list[tuple[str, str | None]]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
     for index, conf in pairs:
         for i, parameter in enumerate(names):
             c = float(result[conf][i]) if conf else math.nan
@@ -61,7 +62,8 @@ def _spearman(y: np.ndarray, X: np.ndarray) -> dict[str, list[float]]:
     return {"spearman": rho, "spearman_conf": conf}
 
 
-def _indices(exp: Experiment, X: np.ndarray, y: np.ndarray) -> tuple[dict, list]:
+def _indices(exp: Experiment, X: np.ndarray, y: np.ndarray
+             ) -> tuple[dict[str, Any], list[tuple[str, str | None]]]:
     prob, seed = problem(exp), exp.seed % (2**32 - 1) + 1  # SALib treats seed 0 as "no seed"
     if exp.method == "sobol":
         res = sobol.analyze(prob, y, calc_second_order=False, num_resamples=RESAMPLES,
@@ -90,7 +92,7 @@ def analyse(exp: Experiment, X: np.ndarray, means: dict[str, np.ndarray]
     lhs gives ``spearman`` rank correlations. ``conf`` is the half-width of the
     95% confidence interval (NaN where SALib gives none).
     """
-    rows: list[list] = []
+    rows: list[list[Any]] = []
     notes: list[str] = []
     for output, y in means.items():
         missing = int(np.isnan(y).sum())

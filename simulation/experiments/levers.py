@@ -8,6 +8,7 @@ re-exported here. Light to import: no model code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,7 +25,7 @@ __all__ = ["CORNERS", "Lever", "apply_params", "check_points", "check_ranges", "
 CORNERS = 256
 
 
-def check_ranges(ranges: dict[str, tuple[float, float] | list[float]], base: Scenario,
+def check_ranges(ranges: Mapping[str, tuple[float, float] | list[float]], base: Scenario,
                  check: FileCheck, section: str = "parameters") -> None:
     """Each ``path: [low, high]`` must name a lever, have low < high, lie within the schema's
     bounds and give a valid scenario at both ends; else ``check.fail`` at ``section.path``."""
@@ -55,7 +56,7 @@ def check_ranges(ranges: dict[str, tuple[float, float] | list[float]], base: Sce
                      what="a combination of the ranges' ends")
 
 
-def _corners(ranges: dict[str, tuple[float, float] | list[float]]) -> list[list[float]]:
+def _corners(ranges: Mapping[str, tuple[float, float] | list[float]]) -> list[list[float]]:
     """Every combination of the ranges' ends (at most :data:`CORNERS`, drawn with a fixed seed
     beyond that): a linear constraint such as a sum of shares holds over the whole box when
     it holds at every corner."""

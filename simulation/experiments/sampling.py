@@ -8,7 +8,7 @@ a Dask cluster) runs exactly the same runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +23,7 @@ MORRIS_LEVELS = 4  # grid levels of Morris trajectories (SALib's default)
 FAST_M = 4  # SALib's FAST interference factor; it needs samples > 4 M^2
 
 
-def problem(exp: Experiment) -> dict:
+def problem(exp: Experiment) -> dict[str, Any]:
     """SALib's problem dict: parameter names and [low, high] bounds, in file order."""
     names = list(exp.parameters)
     return {"num_vars": len(names), "names": names,
@@ -56,10 +56,13 @@ def sample(exp: Experiment) -> np.ndarray:
     from SALib.sample import sobol as sobol_sampler
 
     prob, n, seed = problem(exp), exp.samples, exp.seed
+    X: np.ndarray  # SALib is untyped
     if exp.method == "sobol":
-        return sobol_sampler.sample(prob, n, calc_second_order=False, seed=seed)
-    if exp.method == "morris":
-        return morris.sample(prob, n, num_levels=MORRIS_LEVELS, seed=seed)
-    if exp.method == "fast":
-        return fast_sampler.sample(prob, n, M=FAST_M, seed=seed)
-    return latin.sample(prob, n, seed=seed)
+        X = sobol_sampler.sample(prob, n, calc_second_order=False, seed=seed)
+    elif exp.method == "morris":
+        X = morris.sample(prob, n, num_levels=MORRIS_LEVELS, seed=seed)
+    elif exp.method == "fast":
+        X = fast_sampler.sample(prob, n, M=FAST_M, seed=seed)
+    else:
+        X = latin.sample(prob, n, seed=seed)
+    return X

@@ -83,7 +83,7 @@ class Plan:
     experiment: Experiment
     file: Path
     scenario: Scenario | None
-    model: Callable[[dict[str, float], int], dict[str, float]]
+    model: Callable[..., dict[str, float]]  # f(params, seed, **options) -> outputs
     #: the sample matrix, built and checked point by point for the built-in model (None:
     #: a plug-in model's, built by the sweep)
     design: Any = field(default=None, compare=False, repr=False)
@@ -120,7 +120,7 @@ class Plan:
                            ("swsim", "SALib", "numpy"))
 
 
-def _import(ref: str, check: FileCheck) -> Callable:
+def _import(ref: str, check: FileCheck) -> Any:
     module_name, _, attr = ref.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -129,7 +129,7 @@ def _import(ref: str, check: FileCheck) -> Callable:
     return getattr(module, attr, None)
 
 
-def _entry_point(name: str, check: FileCheck) -> Callable:
+def _entry_point(name: str, check: FileCheck) -> Any:
     found = [ep for ep in metadata.entry_points(group=ENTRY_POINTS) if ep.name == name]
     if not found:
         check.fail("model", f"{name!r} is not a built-in model nor a registered '{ENTRY_POINTS}' "
@@ -141,7 +141,8 @@ def _entry_point(name: str, check: FileCheck) -> Callable:
                    f"({exc.__class__.__name__}: {exc})")
 
 
-def resolve_model(ref: str | None, trust: str | None, check: FileCheck) -> Callable:
+def resolve_model(ref: str | None, trust: str | None, check: FileCheck
+                  ) -> Callable[..., dict[str, float]]:
     """The model a file names, imported only if trusted (see the module docstring).
 
     ``trust`` is the one ``package.module:function`` the user trusts (``--trust-model``);
@@ -151,6 +152,7 @@ def resolve_model(ref: str | None, trust: str | None, check: FileCheck) -> Calla
     if trust is not None and trust != ref:
         check.fail("model", f"--trust-model names {trust!r} but the file's model is {ref!r}; "
                    "the flag must name exactly the model you trust")
+    fn: Callable[..., dict[str, float]]  # checked callable below; what it returns, by the sweep
     if ":" not in ref:
         fn = _entry_point(ref, check)
     elif ref in BUILTIN_MODELS or ref == trust:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -64,7 +65,7 @@ class Store:
         self._buffered = 0
         self._last_flush = datetime.now(UTC)
         self._next_part = 0
-        self._plan: dict | None = None
+        self._plan: dict[str, Any] | None = None
         self._recorded: pd.DataFrame | None = None  # runs read by check(), handed to read()
 
     def check(self, fingerprint: str, resume: bool, overwrite: bool = False) -> None:
@@ -73,7 +74,7 @@ class Store:
         self._plan = check_store(self.out, "sweep", SWEEP_HELD, fingerprint, resume, overwrite)
         self._recorded = self.read() if self._plan is not None else None
 
-    def start(self, fingerprint: str, info: dict, files: dict[str, str] | None = None) -> None:
+    def start(self, fingerprint: str, info: dict[str, Any], files: dict[str, str] | None = None) -> None:
         """Write plan.json and ``files`` (a new folder, or kept when resuming) and clear
         leftovers of a killed sweep."""
         start_store(self.out, self._plan, {PLAN: plan_json(fingerprint, info),
@@ -98,8 +99,8 @@ class Store:
                                "again with --resume (its runs are run again)",
                                schema=self.schema) for f in self._files()]
         table = pa.concat_tables(tables) if tables else self.schema.empty_table()
-        frame = table.to_pandas()
-        return frame.drop_duplicates("run_id").sort_values("run_id", ignore_index=True)
+        runs: pd.DataFrame = table.to_pandas()  # pyarrow is untyped
+        return runs.drop_duplicates("run_id").sort_values("run_id", ignore_index=True)
 
     def append(self, rows: pd.DataFrame) -> None:
         """Buffer finished runs; written out by :meth:`flush`."""

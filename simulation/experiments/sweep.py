@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ class SweepResult:
     runs: pd.DataFrame
     sensitivity: pd.DataFrame
     notes: list[str]
-    manifest: dict
+    manifest: dict[str, Any]
 
     @property
     def failures(self) -> pd.DataFrame:
@@ -129,7 +130,7 @@ class Sweep:
         return SweepResult(self.store.out, runs, sens, notes, manifest)
 
     def _manifest(self, runs: pd.DataFrame, executor: Executor, ran: int, started: str,
-                  wall: float, notes: list[str]) -> dict:
+                  wall: float, notes: list[str]) -> dict[str, Any]:
         exp = self.exp
         failed = runs.loc[runs["status"] != "ok", "run_id"].tolist()
         return {

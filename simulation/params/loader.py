@@ -63,7 +63,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """A SafeLoader that refuses duplicate keys (PyYAML keeps the last silently), also
     keys written differently that the schema reads as one (``2022`` and ``'2022'``)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[str, tuple[Any, int]] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -233,7 +233,7 @@ def parse_yaml_text(text: str, label: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML within the limits above; returns the data and its node graph."""
     bad = _CONTROL.search(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
+        line: int | None = text.count("\n", 0, bad.start()) + 1
         what = "a lone surrogate, not Unicode text" if _SURROGATE.match(bad.group()) else \
             "control character"
         raise ScenarioError(label, f"{what} U+{ord(bad.group()):04X} is not allowed in a YAML "
@@ -260,7 +260,7 @@ def parse_yaml_text(text: str, label: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def read_yaml(path: Path) -> tuple[dict, dict[str, int]]:
+def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Read one YAML mapping; return it with a map of key path -> line number."""
     label = str(path)
     try:
@@ -278,7 +278,7 @@ def read_yaml(path: Path) -> tuple[dict, dict[str, int]]:
 
 
 @lru_cache(maxsize=64)
-def _parse_mapping(raw: bytes, label: str) -> tuple[dict, dict[str, int]]:
+def _parse_mapping(raw: bytes, label: str) -> tuple[dict[str, Any], dict[str, int]]:
     """A file's mapping and key lines, cached by content (parents are read again and
     again by extends chains, sweeps and tests); callers get copies."""
     try:
@@ -292,6 +292,7 @@ def _parse_mapping(raw: bytes, label: str) -> tuple[dict, dict[str, int]]:
         raise ScenarioError(label, f"expected a mapping of keys, found {type(data).__name__}",
                             line=1)
     lines: dict[str, int] = {}
+    assert node is not None  # a document's data came from its node
     _line_map(node, "", lines)
     return data, lines
 
@@ -334,7 +335,8 @@ def _section(model: type[BaseModel] | None, key: Any) -> type[BaseModel] | None:
     return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
 
 
-def merge(base: dict, over: dict, model: type[BaseModel] | None = Scenario) -> dict:
+def merge(base: dict[Any, Any], over: dict[Any, Any],
+          model: type[BaseModel] | None = Scenario) -> dict[Any, Any]:
     """``over`` written on ``base``: where the schema declares a section, the two merge key
     by key (recursively), so a section written partly keeps every field it does not
     mention; any other value (a number, text, a series) replaces. The one rule for
@@ -397,7 +399,7 @@ def _shipped_parent(ref: str, path: Path, line: int | None) -> Path:
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...], smap: SourceMap,
-                shipped_parent: bool = False) -> dict:
+                shipped_parent: bool = False) -> dict[str, Any]:
     data, lines = read_yaml(path)
     smap.layers.append((str(path), lines))
     parent_ref = data.pop("extends", None)
@@ -422,7 +424,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...], smap: SourceMap,
     return merge(base, data)
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int):
             return []
@@ -464,7 +466,7 @@ def format_validation_error(exc: ValidationError, smap: SourceMap, top: type[Bas
     return ScenarioError(label, msg, path, line)
 
 
-def _entry(mapping: dict, part: str) -> Any:
+def _entry(mapping: dict[Any, Any], part: str) -> Any:
     """The key of ``mapping`` that a dotted-path ``part`` names: the one written so
     (``2025`` for ``.2025``), else a new key (a whole number if it is written as one,
     as YAML would read it)."""
@@ -474,14 +476,14 @@ def _entry(mapping: dict, part: str) -> Any:
     return int(part) if re.fullmatch(r"-?[0-9]+", part) else part
 
 
-def set_value(data: dict, dotted: str, value: Any, label: str = "--set") -> dict:
+def set_value(data: dict[str, Any], dotted: str, value: Any, label: str = "--set") -> dict[str, Any]:
     """``data`` with the parameter at ``dotted`` set to ``value``; ``data`` itself is not
     changed. A mapping given for a section merges into it (see :func:`merge`); a path that
     goes on inside a mapping value (a series: ``workforce.exam.registrations_series.2026``)
     sets that one entry and keeps the others, as a section keeps its other fields."""
     parts = dotted.split(".")
 
-    def put(node: dict, i: int, model: type[BaseModel] | None) -> dict:
+    def put(node: dict[Any, Any], i: int, model: type[BaseModel] | None) -> dict[Any, Any]:
         part = parts[i]
         if i == len(parts) - 1:
             if model is not None:
@@ -515,7 +517,7 @@ def _parse_set(item: str) -> tuple[str, Any]:
     return key, value
 
 
-def apply_sets(data: dict, sets: list[str] | None) -> dict:
+def apply_sets(data: dict[str, Any], sets: list[str] | None) -> dict[str, Any]:
     """Apply ``key.path=value`` overrides; values are parsed as YAML scalars."""
     out = copy.deepcopy(data)
     for item in sets or []:
@@ -523,7 +525,7 @@ def apply_sets(data: dict, sets: list[str] | None) -> dict:
     return out
 
 
-def validate_mapping(data: dict, smap: SourceMap, model: type[BaseModel] = Scenario
+def validate_mapping(data: dict[str, Any], smap: SourceMap, model: type[BaseModel] = Scenario
                      ) -> BaseModel:
     """Validate a merged mapping against a schema, raising ScenarioError."""
     try:

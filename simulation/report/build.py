@@ -153,7 +153,7 @@ def build_report(results: Path, compare: Sequence[Path] = (), lang: str = "en", 
     others = [_compare_run(Path(p)) for p in compare]
     if others and isinstance(folder, SweepFolder):
         raise ResultsError.at(results, "--compare needs a run folder; this is a sweep folder")
-    runs = [folder, *others] if others else []
+    runs = [folder, *others] if others and not isinstance(folder, SweepFolder) else []
     compared = list(zip(compare_labels(runs), runs, strict=True))
     plot_lang, family = _plot_language(lang, stderr or sys.stderr)
     with matplotlib.rc_context(plot_rc(family)):

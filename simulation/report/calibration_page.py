@@ -107,7 +107,7 @@ def _errors(cal: CalibrationFolder, lang: str) -> tuple[str, str, html.Section]:
 
 
 def _fit(cal: CalibrationFolder, lang: str) -> tuple[str, str, html.Section]:
-    parts = []
+    parts: list[html.Block] = []
     if cal.fit_png is not None:
         parts.append(html.figure(cal.fit_png, (cal.path / FIT_PNG).name, tr("fit_caption", lang),
                                  "fit"))

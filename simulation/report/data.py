@@ -144,7 +144,8 @@ def load_run(path: Path) -> RunFolder:
 def _runs(file: Path) -> pd.DataFrame | None:
     if not file.is_file():
         return None
-    return read_parquet(file, RESWEEP, require=("run_id",)).to_pandas()
+    runs: pd.DataFrame = read_parquet(file, RESWEEP, require=("run_id",)).to_pandas()  # pyarrow: untyped
+    return runs
 
 
 def load_sweep(path: Path) -> SweepFolder:

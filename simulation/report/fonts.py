@@ -10,6 +10,10 @@ from __future__ import annotations
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["CJK_FAMILIES", "EMBEDDED_FAMILY", "cjk_font", "font_face", "mplfonts_file", "plot_rc"]
 
@@ -53,7 +57,7 @@ def _has_bold(family: str) -> bool:
                for f in font_manager.fontManager.ttflist)
 
 
-def plot_rc(family: str | None) -> dict[str, object]:
+def plot_rc(family: str | None) -> dict[RcKeyType, Any]:
     """rcParams for the report's plots: ``family`` first (if any), DejaVu Sans for the rest.
 
     Titles are bold unless ``family`` has no bold face (mplfonts ships only the regular one).

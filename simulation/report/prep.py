@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ def fan_frame(ts: pd.DataFrame, metrics: Sequence[str], scale: float = 1.0) -> p
         return pd.DataFrame(columns=["series", "date", *Q_COLUMNS])
     long = _values(ts, present).melt(id_vars=["date"], value_vars=present, var_name="series")
     long["value"] = long["value"] / scale
-    q = long.groupby(["series", "date"])["value"].quantile(list(QUANTILES)).unstack()
+    # pandas-stubs take an array, not a list, for q (pandas takes both)
+    q = long.groupby(["series", "date"])["value"].quantile(list(QUANTILES)).unstack()  # type: ignore[arg-type]
     q.columns = list(Q_COLUMNS)
     q = q.dropna(subset=["q50"]).reset_index()
     q["series"] = pd.Categorical(q["series"], categories=present, ordered=True)
@@ -76,7 +78,8 @@ def yearly_frame(ts: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["series", "year", "q05", "q50", "q95"])
     per_year = flows.groupby(["replicate", "year"])[present].sum().reset_index()
     long = per_year.melt(id_vars=["year"], value_vars=present, var_name="series")
-    q = long.groupby(["series", "year"])["value"].quantile([0.05, 0.5, 0.95]).unstack()
+    # pandas-stubs take an array, not a list, for q (pandas takes both)
+    q = long.groupby(["series", "year"])["value"].quantile([0.05, 0.5, 0.95]).unstack()  # type: ignore[arg-type]
     q.columns = ["q05", "q50", "q95"]
     q = q.reset_index()
     q["series"] = pd.Categorical(q["series"], categories=present, ordered=True)
@@ -111,7 +114,7 @@ class Indicator:
 
 
 def _indicator(ts: pd.DataFrame, t: PolicyTarget) -> Indicator:
-    info = {"label": t.label, "label_zh": t.label_zh, "source": t.source}
+    info: dict[str, Any] = {"label": t.label, "label_zh": t.label_zh, "source": t.source}
     median = (ts.groupby("date")[t.metric].median().dropna() if t.metric in ts.columns
               else pd.Series(dtype=float))
     if median.empty:
@@ -181,7 +184,9 @@ def _wide(sens: pd.DataFrame, output: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Values and confidences of one output's indices: index ``parameter``, one column per index."""
     rows = sens[sens["output"] == output]
     wide = rows.groupby(["parameter", "index"], sort=False)[["value", "conf"]].first().unstack("index")
-    return wide["value"], wide["conf"]
+    value, conf = wide["value"], wide["conf"]
+    assert isinstance(value, pd.DataFrame) and isinstance(conf, pd.DataFrame)  # one column per index
+    return value, conf
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
