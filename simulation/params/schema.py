@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -168,7 +169,7 @@ REGISTRATION_MODES = ("decision", "growth")
 #: how centres' and stations' funded posts are set (``staffing.posts_rule``)
 POSTS_RULES = ("fixed", "workload")
 GROWTH_RULE = {"workforce.exam.registration_mode": ["growth"]}
-DECISION = {"workforce.exam.registration_mode": ["decision"]}
+DECISION: dict[str, JsonValue] = {"workforce.exam.registration_mode": ["decision"]}
 FIXED_POSTS = {"staffing.posts_rule": ["fixed"]}
 WORKLOAD_POSTS = {"staffing.posts_rule": ["workload"]}
 DRAWN = {"deterministic": [False]}  # a spread that only random draws use
