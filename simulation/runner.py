@@ -163,7 +163,7 @@ class RunResult:
     def summary(self) -> pd.DataFrame:
         return summarise(self.timeseries)
 
-    def manifest(self) -> dict:
+    def manifest(self) -> dict[str, Any]:
         return {
             "kind": "run",
             "scenario": self.scenario.name,

@@ -96,5 +96,6 @@ def _close_all() -> None:
             worker.close()
 
 
-# threading's exit hooks run last-registered first: this one before concurrent.futures'
-threading._register_atexit(_close_all)  # noqa: SLF001 - the only hook that runs before it
+# threading's exit hooks run last-registered first: this one before concurrent.futures' (the
+# only hook that runs before it; private, so absent from typeshed: hence the ignore)
+threading._register_atexit(_close_all)  # type: ignore[attr-defined]  # noqa: SLF001

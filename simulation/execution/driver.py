@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from ..progress import Progress
 from .executors import Executor, Result, Run, failed_values, one_line
@@ -53,7 +54,7 @@ class _State:
     queue: Iterator[Run]  # runs not yet submitted, made on demand
     left: int  # how many runs the queue still holds
     suspects: deque[tuple[Run, int]] = field(default_factory=deque)
-    flying: dict = field(default_factory=dict)
+    flying: dict[Any, tuple[_Flight, int]] = field(default_factory=dict)  # future -> its batch
     run_seconds: float | None = None  # running mean of one run's wall time
 
     def batch_size(self, executor: Executor) -> int:
@@ -69,7 +70,7 @@ class _State:
         return batch
 
 
-def _fill(state: _State, executor: Executor, fn: Callable, outputs: tuple[str, ...] | None) -> None:
+def _fill(state: _State, executor: Executor, fn: Callable[..., Any], outputs: tuple[str, ...] | None) -> None:
     if state.suspects and executor.isolate_suspects:
         if not state.flying:
             run, losses = state.suspects.popleft()
@@ -112,7 +113,7 @@ def _batch_failed(batch: list[Run], exc: BaseException, outputs: tuple[str, ...]
     return [Result(run.run_id, "failed", error, failed_values(outputs)) for run in batch]
 
 
-def _collect(state: _State, executor: Executor, done: set, outputs: tuple[str, ...] | None
+def _collect(state: _State, executor: Executor, done: set[Any], outputs: tuple[str, ...] | None
              ) -> list[Result]:
     """Results of the finished futures; lost batches are requeued."""
     finished: list[Result] = []
@@ -134,7 +135,7 @@ def _collect(state: _State, executor: Executor, done: set, outputs: tuple[str, .
     return finished
 
 
-def drive(executor: Executor, fn: Callable, outputs: tuple[str, ...] | None, runs: Iterable[Run],
+def drive(executor: Executor, fn: Callable[..., Any], outputs: tuple[str, ...] | None, runs: Iterable[Run],
           on_results: Callable[[list[Result]], None], total: int | None = None,
           poll_seconds: float = 1.0, progress: Progress | None = None,
           cancelled: Callable[[], bool] | None = None) -> None:

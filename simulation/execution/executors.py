@@ -162,12 +162,12 @@ class Executor:
         """How many batches run at once."""
         return 1
 
-    def submit(self, fn: Callable, outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
-        fut: cf.Future = cf.Future()
+    def submit(self, fn: Callable[..., Any], outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
+        fut: cf.Future[tuple[list[Result], float]] = cf.Future()
         fut.set_result(run_batch(fn, outputs, batch))
         return fut
 
-    def wait(self, pending: Iterable[Any], timeout: float) -> set:
+    def wait(self, pending: Iterable[Any], timeout: float) -> set[Any]:
         """Some finished futures of ``pending`` (possibly none after ``timeout`` seconds)."""
         done, _ = cf.wait(list(pending), timeout=timeout, return_when=cf.FIRST_COMPLETED)
         return done
@@ -304,12 +304,12 @@ class ProcessExecutor(Executor):
     def slots(self) -> int:
         return self.workers
 
-    def submit(self, fn: Callable, outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
+    def submit(self, fn: Callable[..., Any], outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
         self._used = True
         try:
             return self._pool.submit(run_batch, fn, outputs, batch)
         except BrokenProcessPool as exc:  # broke since the last check: report it as a lost future
-            fut: cf.Future = cf.Future()
+            fut: cf.Future[tuple[list[Result], float]] = cf.Future()
             fut.set_exception(exc)
             return fut
 
@@ -336,7 +336,8 @@ class ProcessExecutor(Executor):
         workers start on demand): the next batch runs as on a new executor."""
         pool = self._pool
         processes = list((pool._processes or {}).values())  # noqa: SLF001 - 3.14's terminate_workers
-        manager = pool._executor_manager_thread  # noqa: SLF001
+        # typeshed types this thread as a _ThreadWakeup (it is a threading.Thread): the ignore
+        manager: threading.Thread | None = pool._executor_manager_thread  # type: ignore[assignment]
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
@@ -385,12 +386,13 @@ class DaskExecutor(Executor):
 
     def worker_facts(self) -> dict[str, dict[str, str | None]]:
         """:func:`worker_facts` of every worker, by address (raises if they cannot import swsim)."""
-        return self.client.run(worker_facts)
+        facts: dict[str, dict[str, str | None]] = self.client.run(worker_facts)
+        return facts
 
-    def submit(self, fn: Callable, outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
+    def submit(self, fn: Callable[..., Any], outputs: tuple[str, ...] | None, batch: list[Run]) -> Any:
         return self.client.submit(run_batch, fn, outputs, batch, pure=False)
 
-    def wait(self, pending: Iterable[Any], timeout: float) -> set:
+    def wait(self, pending: Iterable[Any], timeout: float) -> set[Any]:
         from distributed import wait
 
         try:
@@ -453,7 +455,7 @@ def _probe(address: str, timeout: float) -> None:
         raise OSError(exc.strerror or str(exc)) from None
 
     async def identify() -> object:
-        from distributed.comm import connect
+        from distributed.comm.core import connect
 
         comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
         try:
