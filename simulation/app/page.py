@@ -95,7 +95,9 @@ def ScenarioCard(lang: str) -> None:
     parent = state.parent.value
     names = shipped_names()
 
-    def choose(name: str) -> None:
+    def choose(name: str | None) -> None:  # Select's value may be None (no shipped scenario)
+        if name is None:
+            return
         state.edits.value, state.errors.value = {}, {}
         state.parent.value = Parent(name)
 
@@ -170,7 +172,7 @@ def Projection(run: PageRun, lang: str) -> None:
     if base is not None:
         series.insert(0, (t("base", lang, name=base.folder.scenario.name), base.folder.timeseries))
     # drawn in a thread: the run is reported finished as soon as its folder is written
-    charts = solara.lab.use_task(lambda: fan_pngs(series, lang),  # type: ignore[misc]
+    charts = solara.lab.use_task(lambda: fan_pngs(series, lang),
                                  dependencies=[id(run), id(base), lang])
     with solara.Card(t("see", lang)):
         _charts(charts, lang)
@@ -212,7 +214,7 @@ def CompareCard(lang: str) -> None:
 
     runs = state.runs.value
     series = [(r.label, r.folder.timeseries) for r in runs]
-    charts = solara.lab.use_task(  # type: ignore[misc]
+    charts = solara.lab.use_task(
         lambda: fan_pngs(series, lang, bands=(50,)) if len(runs) > 1 else [],
         dependencies=[tuple(id(r) for r in runs), lang])
     with solara.Card(t("compare", lang)):

@@ -23,7 +23,7 @@ from ..report import prep
 from ..report.figures import compare_figures
 from ..report.fonts import cjk_font, plot_rc
 from ..report.i18n import LANGS, fmt, metric_label, metric_unit, unit_label
-from ..report.plots import district_tiles
+from ..report.plots import district_tiles, figure_of
 from .text import t
 
 __all__ = ["compare_rows", "fan_pngs", "png", "target_rows", "territory_png"]
@@ -84,7 +84,7 @@ def territory_png(districts: pd.DataFrame, metric: str, step: int, lang: str) ->
     title = f"{DISTRICT_METRICS[metric][LANGS.index(lang)]} — {t('month_of', lang, date=date)}"
     with _fonts(lang):
         ax = district_tiles(values, title=title, nodata=t("nodata", lang))
-        return png(ax.figure)
+        return png(figure_of(ax))
 
 
 def compare_rows(runs: Sequence[tuple[str, pd.DataFrame]], lang: str) -> list[dict[str, Any]]:

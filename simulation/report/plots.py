@@ -23,8 +23,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-__all__ = ["OKABE_ITO", "PrimText", "Target", "district_tiles", "fan_chart", "index_bars", "morris_scatter",
-           "new_axes", "new_grid", "prim_box", "stacked_area", "yearly_bars"]
+__all__ = ["OKABE_ITO", "PrimText", "Target", "district_tiles", "fan_chart", "figure_of", "index_bars",
+           "morris_scatter", "new_axes", "new_grid", "prim_box", "stacked_area", "yearly_bars"]
 
 #: Okabe & Ito (2008), black last; the yellow is kept for fills only late in the cycle
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -62,12 +62,20 @@ def new_grid(n: int, title: str, cols: int = 2, size: tuple[float, float] = (4.6
     return axes[:n]
 
 
+def figure_of(ax: Axes) -> Figure:
+    """The figure ``ax`` is drawn in (matplotlib types ``Axes.figure`` as a figure or a
+    sub-figure; these plots never use sub-figures)."""
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    return fig
+
+
 def _date_axis(ax: Axes) -> None:
     """Year ticks ("2027") over long spans, month ticks ("2027-07") over short ones, spaced
     so that the labels fit the axes' width."""
     lo, hi = (mdates.num2date(x) for x in ax.get_xlim())
     years = (hi - lo).days / 365.25
-    width = ax.get_position().width * ax.figure.get_figwidth()  # inches
+    width = ax.get_position().width * figure_of(ax).get_figwidth()  # inches
     if years > 2.5:
         locator: mdates.DateLocator = mdates.YearLocator(math.ceil(years / max(3, int(width * 1.6))))
         fmt = "%Y"
@@ -98,7 +106,7 @@ def _text_width(text: str, points: float) -> float:
 
 def _below(ax: Axes) -> float:
     """How far (points) the x axis' tick labels and label reach below the axes."""
-    def height(size: object) -> float:
+    def height(size: float | str | None) -> float:
         return 1.25 * FontProperties(size=size).get_size_in_points()
 
     drop = 0.0
@@ -111,7 +119,7 @@ def _below(ax: Axes) -> float:
     return drop
 
 
-def _legend(ax: Axes, extra: list | None = None, reverse: bool = False, side: bool = False) -> None:
+def _legend(ax: Axes, extra: list[Patch] | None = None, reverse: bool = False, side: bool = False) -> None:
     """The legend below the axes (under its tick labels and label), in as many columns as
     fit the figure's width, so that the plot keeps the whole width (a legend at the side
     took up to 45% of it and crowded the years); ``side``: at the right instead (plots
@@ -130,7 +138,7 @@ def _legend(ax: Axes, extra: list | None = None, reverse: bool = False, side: bo
     size = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
     entry = [(rcParams["legend.handlelength"] + rcParams["legend.handletextpad"]
               + rcParams["legend.columnspacing"]) * size + _text_width(label, size) for label in labels]
-    room = ax.figure.get_figwidth() * 72 * 0.92
+    room = figure_of(ax).get_figwidth() * 72 * 0.92
     ncols = next(n for n in range(len(labels), 0, -1)
                  if n == 1 or sum(max(entry[c::n]) for c in range(n)) <= room)
     nudge = ScaledTranslation(0, -(_below(ax) + 4) / 72, ax.figure.dpi_scale_trans)
@@ -148,7 +156,8 @@ def _finish(ax: Axes, title: str, ylabel: str, xlabel: str, percent: bool) -> No
 def _target(ax: Axes, target: Target) -> None:
     ax.axhline(target.value, color="black", ls="--", lw=1.2, label=target.label)
     if target.date is not None:
-        ax.axvline(target.date, color="black", ls=":", lw=1.2)
+        # matplotlib converts dates through its units registry; its stubs take floats only
+        ax.axvline(target.date, color="black", ls=":", lw=1.2)  # type: ignore[arg-type]
 
 
 def fan_chart(fan: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: str, xlabel: str,
@@ -168,7 +177,7 @@ def fan_chart(fan: pd.DataFrame, ax: Axes | None = None, *, title: str, ylabel: 
         for band in bands:
             lo, hi = edges[band]
             ax.fill_between(g["date"], g[lo], g[hi], color=colour, alpha=_BAND_ALPHA[band], lw=0)
-        ax.plot(g["date"], g["q50"], color=colour, lw=2, label=labels.get(series, str(series)),
+        ax.plot(g["date"], g["q50"], color=colour, lw=2, label=labels.get(str(series), str(series)),
                 ls=LINESTYLES[i % len(LINESTYLES)] if dashes else "-")
     for line in [target] if isinstance(target, Target) else target or ():
         _target(ax, line)
@@ -210,7 +219,7 @@ def yearly_bars(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, ylab
         x = np.searchsorted(years, g["year"]) + (i - (len(groups) - 1) / 2) * width
         err = np.vstack([g["q50"] - g["q05"], g["q95"] - g["q50"]])
         ax.bar(x, g["q50"], width, yerr=err, capsize=3, color=OKABE_ITO[i % len(OKABE_ITO)],
-               label=labels.get(series, str(series)), error_kw={"lw": 1, "ecolor": "0.25"})
+               label=labels.get(str(series), str(series)), error_kw={"lw": 1, "ecolor": "0.25"})
     ax.set_xticks(range(len(years)), [str(y) for y in years])
     ax.grid(axis="x", visible=False)
     _finish(ax, title, ylabel, xlabel, percent=False)
@@ -251,9 +260,10 @@ def morris_scatter(frame: pd.DataFrame, ax: Axes | None = None, *, title: str, x
     ``frame``: columns ``parameter, mu_star, mu_star_conf, sigma`` (see :func:`.prep.morris_frame`).
     """
     ax = new_axes(ax, size=(9.0, 5.0))[0]
-    for i, row in enumerate(frame.itertuples(index=False)):
-        ax.errorbar(row.mu_star, row.sigma, xerr=0 if pd.isna(row.mu_star_conf) else row.mu_star_conf,
-                    fmt=MARKERS[i % len(MARKERS)], ms=8, capsize=3, label=row.parameter,
+    rows = zip(frame["parameter"], frame["mu_star"], frame["sigma"], frame["mu_star_conf"], strict=True)
+    for i, (parameter, mu_star, sigma, conf) in enumerate(rows):
+        ax.errorbar(mu_star, sigma, xerr=0 if pd.isna(conf) else conf,
+                    fmt=MARKERS[i % len(MARKERS)], ms=8, capsize=3, label=parameter,
                     color=OKABE_ITO[(i + i // len(MARKERS)) % len(OKABE_ITO)], elinewidth=1)
     xlim, ylim = (0, ax.dataLim.x1 * 1.08 or 1.0), (0, ax.dataLim.y1 * 1.1 or 1.0)  # room for markers
     top = max(xlim[1], ylim[1])
