@@ -138,10 +138,10 @@ def notes(label: str, items: Iterable[object]) -> Notes:
     return Notes(label, tuple(str(i) for i in items))
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (),
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[int] = (),
           row_classes: Sequence[str] | None = None, cell_classes: dict[int, str] | None = None,
           widths: Sequence[int] | None = None) -> Table:
-    """A table of plain-text cells; columns in ``numeric`` are right-aligned. ``widths``
+    """A table of cells as plain text (``str`` of each); columns in ``numeric`` are right-aligned. ``widths``
     (percent per column) fix the layout: long cells (parameter paths, sources) wrap
     instead of widening the table beyond the page."""
     body = []

@@ -5,7 +5,7 @@ Plot functions (:mod:`.plots`) only draw what these functions return.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,7 +275,7 @@ def parameter_rows(scenario: Scenario) -> pd.DataFrame:
     return rows[["path", "value", "unit", "source", "description", "assumption"]]
 
 
-def swept_ranges(ranges: dict[str, Sequence[float]], scenario: Scenario | None) -> pd.DataFrame:
+def swept_ranges(ranges: Mapping[str, Sequence[float]], scenario: Scenario | None) -> pd.DataFrame:
     """The parameters a sweep varied (``path -> [low, high]``, from its manifest), with unit,
     description and source from the schema where the path is a scenario parameter."""
     described = pd.DataFrame(describe_parameters(Scenario, scenario)).set_index("path")

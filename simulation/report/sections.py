@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,12 @@ def _diff(row: pd.Series, unit: str, lang: str) -> str:
     sign = "-" if row["diff"] < 0 else "+"
     rel = "" if math.isnan(row["rel_diff"]) else f", {_signed(f'{row["rel_diff"] * 100:+.1f}')}%"
     return f"{_signed(sign + fmt(abs(row['diff']), unit, lang))}{rel}"
+
+
+def _rows(frame: pd.DataFrame, *columns: str) -> Iterator[tuple[Any, ...]]:
+    """The values of ``frame``'s ``columns``, row by row (as ``itertuples`` gives them, but
+    typed: ``itertuples``' fields are pandas scalars to mypy, and ``row.index`` is tuple.index)."""
+    return zip(*(frame[c] for c in columns), strict=True)
 
 
 def _param_value(value: Any) -> str:
@@ -194,9 +200,9 @@ def _compare_section(runs: Sequence[tuple[str, RunFolder]], rendered: Sequence[R
 
 def _appendix(scenario: Any, lang: str) -> Part:
     params = prep.parameter_rows(scenario)
-    rows = [[p.path, _param_value(p.value), param_unit(p.unit, lang), p.source or tr("assumption", lang),
-             p.description]
-            for p in params.itertuples(index=False)]
+    rows = [[path, _param_value(value), param_unit(unit, lang), source or tr("assumption", lang), description]
+            for path, value, unit, source, description
+            in _rows(params, "path", "value", "unit", "source", "description")]
     headers = [tr(k, lang) for k in ("parameter", "value", "unit", "source", "description")]
     note = html.paragraph(tr("appendix_note", lang, n=int(params["assumption"].sum()), total=len(params)))
     classes = ["assumption" if a else "" for a in params["assumption"]]
@@ -230,7 +236,8 @@ def run_page(run: RunFolder, compared: Sequence[tuple[str, RunFolder]], rendered
 
 def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> html.Header:
     m = sweep.manifest
-    runs = m.get("runs") if isinstance(m.get("runs"), dict) else {}
+    got = m.get("runs")
+    runs = got if isinstance(got, dict) else {}
     scenario = m.get("scenario") or (sweep.scenario.name if sweep.scenario else "—")
     fields = [(tr("experiment", lang), f"{sweep.name} — {m['description']}" if m.get("description")
                else sweep.name),
@@ -247,12 +254,13 @@ def _sweep_header(sweep: SweepFolder, out: Path, lang: str) -> html.Header:
 
 
 def _runs_section(sweep: SweepFolder, lang: str) -> Part:
-    parts = []
+    parts: list[html.Block] = []
     ranges = prep.swept_ranges(sweep.ranges, sweep.scenario)
     if len(ranges):
-        rows = [[r.path, f"{_param_value(r.low)} – {_param_value(r.high)}", param_unit(r.unit, lang),
-                 r.source, r.description]
-                for r in ranges.itertuples(index=False)]
+        rows = [[path, f"{_param_value(low)} – {_param_value(high)}", param_unit(unit, lang), source,
+                 description]
+                for path, low, high, unit, source, description
+                in _rows(ranges, "path", "low", "high", "unit", "source", "description")]
         headers = [tr(k, lang) for k in ("parameter", "range", "unit", "source", "description")]
         parts.append(html.table(headers, rows, widths=(24, 16, 10, 22, 28)))
     runs = sweep.runs
@@ -272,11 +280,13 @@ def _runs_section(sweep: SweepFolder, lang: str) -> Part:
 
 def _levers_section(sens: pd.DataFrame, lang: str) -> Part:
     rows = []
-    for r in prep.top_levers(sens, k=5).itertuples():
+    top = prep.top_levers(sens, k=5)
+    for output, rank, parameter, index, value, conf in _rows(top, "output", "rank", "parameter", "index",
+                                                             "value", "conf"):
         # mu* is in the output's unit (shown like the Morris plot); S1, ST and rho have none
-        scale, unit = effect_unit(metric_unit(str(r.output)), lang) if r.index == "mu_star" else (1.0, "")
-        rows.append([metric_label(str(r.output), lang), str(r.rank), str(r.parameter), str(r.index),
-                     f"{r.value / scale:.3g}", "—" if pd.isna(r.conf) else f"{r.conf / scale:.2g}", unit])
+        scale, unit = effect_unit(metric_unit(str(output)), lang) if index == "mu_star" else (1.0, "")
+        rows.append([metric_label(str(output), lang), str(rank), str(parameter), str(index),
+                     f"{value / scale:.3g}", "—" if pd.isna(conf) else f"{conf / scale:.2g}", unit])
     headers = [tr(k, lang) for k in ("output", "rank", "parameter", "index", "value", "conf", "unit")]
     title = tr("sec_levers", lang)
     return "levers", title, html.section("levers", title, html.paragraph(tr("levers_note", lang, k=5)),
@@ -300,7 +310,7 @@ def _discovery_section(sweep: SweepFolder, out: Path, lang: str,
         return "discovery", title, html.section("discovery", title,
                                                 html.paragraph(tr("discovery_none", lang, **counts)))
     how = tr("how_averaged" if "averaged" in str(info.get("classification", "")) else "how_per_run", lang)
-    parts = [html.paragraph(tr("discovery_summary", lang, how=how,
+    parts: list[html.Block] = [html.paragraph(tr("discovery_summary", lang, how=how,
                                coverage=box["coverage"], density=box["density"], **counts))]
     rows = [[lever, f"{_param_value(lim['low'])} – {_param_value(lim['high'])}",
              f"{_param_value(lim['sweep_low'])} – {_param_value(lim['sweep_high'])}",
@@ -323,7 +333,7 @@ def sweep_page(sweep: SweepFolder, rendered: Sequence[Rendered], out: Path, lang
     """The report page for a sweep folder."""
     drawn = next((r for r in rendered if r[0] == "discovery"), None)
     rendered = [r for r in rendered if r[0] != "discovery"]
-    parts = []
+    parts: list[Part | None] = []
     if sweep.sensitivity is not None:
         parts.append(_levers_section(sweep.sensitivity, lang))
         parts.append(("sensitivity", tr("sec_sweep", lang),
