@@ -160,9 +160,9 @@ class SocialWorkModel(mesa.Model):
         super().__init__(rng=np.random.default_rng(streams["mesa"]))
         self.draws: dict[str, Draws] = {k: Draws(np.random.default_rng(v), scenario.deterministic)
                                         for k, v in streams.items() if k != "mesa"}
-        self.params = scenario
-        self.flows = Flows()
-        self.ledger = Ledger()
+        self.params: Scenario = scenario
+        self.flows: Flows = Flows()
+        self.ledger: Ledger = Ledger()
         #: the month's metrics, one model reporter per output column (step, date, metrics)
         self.datacollector = mesa.DataCollector(model_reporters=outcomes.model_reporters())
         self._rows: list[dict[str, float | int | str]] = []  # records, read from datacollector
@@ -178,7 +178,7 @@ class SocialWorkModel(mesa.Model):
         self.units: UnitTable = build_units(scenario, self.places, self.tiers,
                                             self.draws["territory"].rng)
         self.initial_started: BoolArray = self.units.status >= Status.PLANNED
-        self.workers = WorkerTable(capacity=scenario.workforce.talent_total
+        self.workers: WorkerTable = WorkerTable(capacity=scenario.workforce.talent_total
                                    + scenario.workforce.community_workers)
         # each process's own state
         self.service: service.ServiceState = service.init(self)
