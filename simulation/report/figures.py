@@ -24,6 +24,7 @@ from .plots import (
     PrimText,
     Target,
     fan_chart,
+    figure_of,
     index_bars,
     morris_scatter,
     new_axes,
@@ -49,14 +50,6 @@ class Plot:
     caption: str = "how_to_read"
 
 
-def _figure(ax: Axes) -> Figure:
-    """The figure ``ax`` is drawn in (matplotlib types ``Axes.figure`` as a figure or a
-    sub-figure; these plots never use sub-figures)."""
-    fig = ax.figure
-    assert isinstance(fig, Figure)
-    return fig
-
-
 def _unit(unit: str, lang: str) -> str:
     text = unit_label(unit, lang)
     return text[:1].upper() + text[1:]
@@ -77,7 +70,7 @@ def _fan(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, ylabel
     labels = {m: labeller(m, lang) for m in metrics}
     ax = fan_chart(fan, ax, title=title, ylabel=ylabel, xlabel=tr("month", lang) if xlabel else "",
                    labels=labels, band_labels=(tr("band50", lang), tr("band90", lang)), **kw)
-    return _figure(ax)
+    return figure_of(ax)
 
 
 def _target_lines(sc: Scenario, metrics: Sequence[str], lang: str) -> list[Target]:
@@ -116,7 +109,7 @@ def _workforce(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
                       xlabel=tr("month", lang), labels=labels,
                       total=total.get("social_workers_total"),
                       total_label=metric_label("social_workers_total", lang))
-    return _figure(ax)
+    return figure_of(ax)
 
 
 def _cw(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
@@ -139,7 +132,7 @@ def _exams(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
         return None
     ax = yearly_bars(frame, title=tr("exams", lang), ylabel=_unit("people/year", lang),
                      xlabel=tr("year", lang), labels={m: metric_label(m, lang) for m in names})
-    return _figure(ax)
+    return figure_of(ax)
 
 
 Panel = tuple[list[str], str, str]  # metrics, title, registry unit
@@ -152,7 +145,7 @@ def _two_panels(ts: pd.DataFrame, lang: str, top: Panel, bottom: Panel) -> Figur
     axes = new_axes(rows=2)
     for ax, (metrics, title, unit) in zip(axes, (top, bottom), strict=True):
         _fan(ts, metrics, lang, title, _unit(unit, lang), ax=ax, xlabel=ax is axes[-1])
-    return _figure(axes[0])
+    return figure_of(axes[0])
 
 
 def _volunteers(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
@@ -177,7 +170,7 @@ def _panels(ts: pd.DataFrame, metrics: Sequence[str], lang: str, title: str, yla
         _fan(ts, [metric], lang, labeller(metric, lang), ylabel if i % 2 == 0 else "", ax=ax,
              percent=percent, legend=False, xlabel=False)
         ax.title.set_fontsize("medium")
-    return _figure(axes[0])
+    return figure_of(axes[0])
 
 
 def _waits(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
@@ -195,7 +188,7 @@ def _spending(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
                  xlabel="", labels={c: short_label(c, lang) for c in sources})
     _fan(ts, ["cost_per_service_hour"], lang, tr("cost_hour", lang), _unit("yuan/hour", lang),
          ax=axes[1])
-    return _figure(axes[0])
+    return figure_of(axes[0])
 
 
 def _compliance(ts: pd.DataFrame, sc: Scenario, lang: str) -> Figure | None:
@@ -241,7 +234,7 @@ def compare_figures(runs: Sequence[tuple[str, pd.DataFrame]], lang: str,
         ax = fan_chart(fan, title=tr("compare_title", lang, metric=label), ylabel=ylabel,
                        xlabel=tr("month", lang), labels={}, bands=bands, percent=unit == "share", dashes=True,
                        band_labels=(tr("band50", lang), tr("band90", lang)))
-        plots.append(Plot(f"compare_{file_stem(metric)}", _figure(ax), "compare_plot_note"))
+        plots.append(Plot(f"compare_{file_stem(metric)}", figure_of(ax), "compare_plot_note"))
     return plots
 
 
@@ -253,10 +246,10 @@ def _index_plot(sens: pd.DataFrame, output: str, lang: str, indices: tuple[str, 
     if indices == ("spearman",):
         ax = index_bars(frame, title=tr("spearman", lang, output=label), xlabel=tr("spearman_x", lang),
                         indices=indices, labels=("ρ",))
-        return Plot(f"spearman_{file_stem(output)}", _figure(ax), "spearman_note")
+        return Plot(f"spearman_{file_stem(output)}", figure_of(ax), "spearman_note")
     ax = index_bars(frame, title=tr("sobol", lang, output=label), xlabel=tr("sobol_x", lang),
                     indices=indices, labels=(tr("s1", lang), tr("st", lang)))
-    return Plot(f"sobol_{file_stem(output)}", _figure(ax), "sobol_note")
+    return Plot(f"sobol_{file_stem(output)}", figure_of(ax), "sobol_note")
 
 
 def _morris_plot(sens: pd.DataFrame, output: str, lang: str) -> Plot | None:
@@ -267,7 +260,7 @@ def _morris_plot(sens: pd.DataFrame, output: str, lang: str) -> Plot | None:
     label = metric_label(output, lang)
     ax = morris_scatter(frame, title=tr("morris", lang, output=label), xlabel=tr("mu_star", lang, unit=unit),
                         ylabel=tr("sigma", lang, unit=unit), diagonal_label=tr("sigma_eq", lang))
-    return Plot(f"morris_{file_stem(output)}", _figure(ax), "morris_note")
+    return Plot(f"morris_{file_stem(output)}", figure_of(ax), "morris_note")
 
 
 def discovery_figure(info: dict[str, Any], boxes: pd.DataFrame, lang: str) -> Plot:
