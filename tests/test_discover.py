@@ -38,6 +38,7 @@ def sweep(tmp_path_factory):
     return folder / "sweep"
 
 
+@pytest.mark.e2e
 def test_discovers_the_certified_target(sweep, cli):
     status, out, err = cli("discover", sweep, "--target", TARGET)
     assert status == 0, err
@@ -72,6 +73,7 @@ def test_discovers_the_certified_target(sweep, cli):
     assert "discovery/discovery.png" in page
 
 
+@pytest.mark.e2e
 def test_bare_metric_means_final_value_and_other_out(sweep, cli, tmp_path):
     status, out, err = cli("discover", sweep, "--target", "community_worker_certified_share>0.5",
                            "--out", tmp_path / "d")
@@ -80,12 +82,14 @@ def test_bare_metric_means_final_value_and_other_out(sweep, cli, tmp_path):
     assert info["output"] == "community_worker_certified_share" and info["operator"] == ">"
 
 
+@pytest.mark.e2e
 def test_unreachable_target_writes_no_box(sweep, cli, tmp_path):
     status, out, _ = cli("discover", sweep, "--target", "certified_total < 0", "--out", tmp_path / "d")
     assert status == 0 and "no sample point meets the target" in out
     assert json.loads((tmp_path / "d" / "discovery.json").read_text())["chosen_box"] is None
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("target", "message"), [
     ("need_met_share@2025-12 >= 0.5", "is not an output of this sweep"),
     ("community_worker_certified_share@2024-12 >= 0.5", "is not an output of this sweep"),
@@ -111,6 +115,7 @@ def test_parse_target():
         parse_target("x == 1")
 
 
+@pytest.mark.e2e
 def test_discover_out_never_mixes_with_other_files(sweep, cli, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
