@@ -103,6 +103,7 @@ def test_district_shares_add_up_to_the_city():
     assert len(model.district_records[-1]["staffing_compliance"]) == sc.territory.districts
 
 
+@pytest.mark.e2e
 def test_the_worker_gives_swsim_run_bytes_and_cancels(small, tmp_path):
     import multiprocessing as mp
 
@@ -155,6 +156,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.e2e
 def test_the_server_exits_at_once_mid_run(tmp_path):
     """The server stopping (its main thread returning) mid-run ends the sessions' workers:
     the process pool's own exit hook waited for the replicates in flight (17 s for a
@@ -188,6 +190,7 @@ def test_the_page_runs_on_the_shared_executors():
         worker.close()
 
 
+@pytest.mark.e2e
 def test_views_read_a_saved_run(small, tmp_path):
     from simulation.app.views import compare_rows, target_rows, territory_png
     from simulation.report.data import load_run
@@ -352,6 +355,7 @@ def _download(page, text: str, to: Path) -> Path:
     return path
 
 
+@pytest.mark.e2e
 def test_page_in_a_browser(chromium, server, tmp_path, cli):
     from playwright.sync_api import sync_playwright
 

@@ -75,6 +75,7 @@ def synthetic(tmp_path_factory):
     return folder, folder / "out"
 
 
+@pytest.mark.e2e
 def test_synthetic_recovery_and_backtest(synthetic):
     _, out = synthetic
     best = yaml.safe_load((out / "best.yaml").read_text(encoding="utf-8"))
@@ -96,6 +97,7 @@ def test_synthetic_recovery_and_backtest(synthetic):
     assert (out / "fit.png").stat().st_size > 10_000 and (out / "manifest.json").exists()
 
 
+@pytest.mark.e2e
 def test_best_yaml_runs_with_swsim_run(synthetic, cli):
     folder, out = synthetic
     status, stdout, err = cli("run", out / "best.yaml", "--out", folder / "run")
@@ -105,6 +107,7 @@ def test_best_yaml_runs_with_swsim_run(synthetic, cli):
     assert sc.deterministic and sc.months == load_scenario("small_city").months
 
 
+@pytest.mark.e2e
 def test_resume_after_interruption_equals_uninterrupted(tmp_path):
     path = _write(tmp_path, "small", trials=12, batch=4, startup_trials=4, best_replicates=2)
     plan = load_calibration(path)
@@ -189,6 +192,7 @@ def test_shipped_calibrations_validate(cli):
         assert status == 0 and out.startswith("ok:"), err
 
 
+@pytest.mark.e2e
 def test_report_of_a_calibration(synthetic, cli):
     """swsim report reads a calibration folder: fit plot and table, parameters, both errors,
     the trial history (it exited 2 before)."""

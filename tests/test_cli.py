@@ -16,6 +16,7 @@ from conftest import SMALL
 BAD_EXIT = 2
 
 
+@pytest.mark.e2e
 def test_default_run_writes_results_folder(tmp_path):
     """`swsim run` with no arguments: the Tianjin baseline, >= 120 monthly rows."""
     proc = subprocess.run([sys.executable, "-m", "simulation.cli", "run"], cwd=tmp_path,
@@ -36,6 +37,7 @@ def test_default_run_writes_results_folder(tmp_path):
     assert not list(out.glob(".*tmp"))
 
 
+@pytest.mark.e2e
 def test_same_seed_same_bytes(cli, tmp_path):
     for name in ("a", "b", "c"):
         seed = "5" if name != "c" else "6"
@@ -191,6 +193,7 @@ def test_bad_arguments(cli, args, needle, tmp_path):
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.e2e
 def test_console_script_installed():
     exe = Path(sys.executable).parent / "swsim"
     assert exe.exists(), "pip install -e . should install the swsim console script"

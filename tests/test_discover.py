@@ -38,6 +38,7 @@ def sweep(tmp_path_factory):
     return folder / "sweep"
 
 
+@pytest.mark.e2e
 def test_discovers_the_certified_target(sweep, cli):
     status, out, err = cli("discover", sweep, "--target", TARGET)
     assert status == 0, err
@@ -72,6 +73,7 @@ def test_discovers_the_certified_target(sweep, cli):
     assert "discovery/discovery.png" in page
 
 
+@pytest.mark.e2e
 def test_bare_metric_means_final_value_and_other_out(sweep, cli, tmp_path):
     status, out, err = cli("discover", sweep, "--target", "community_worker_certified_share>0.5",
                            "--out", tmp_path / "d")
@@ -80,12 +82,14 @@ def test_bare_metric_means_final_value_and_other_out(sweep, cli, tmp_path):
     assert info["output"] == "community_worker_certified_share" and info["operator"] == ">"
 
 
+@pytest.mark.e2e
 def test_unreachable_target_writes_no_box(sweep, cli, tmp_path):
     status, out, _ = cli("discover", sweep, "--target", "certified_total < 0", "--out", tmp_path / "d")
     assert status == 0 and "no sample point meets the target" in out
     assert json.loads((tmp_path / "d" / "discovery.json").read_text())["chosen_box"] is None
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("target", "message"), [
     ("need_met_share@2025-12 >= 0.5", "is not an output of this sweep"),
     ("community_worker_certified_share@2024-12 >= 0.5", "is not an output of this sweep"),
@@ -111,6 +115,7 @@ def test_parse_target():
         parse_target("x == 1")
 
 
+@pytest.mark.e2e
 def test_discover_out_never_mixes_with_other_files(sweep, cli, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -121,3 +126,27 @@ def test_discover_out_never_mixes_with_other_files(sweep, cli, tmp_path):
     assert cli("discover", sweep, "--target", TARGET, "--out", mine, "--overwrite")[0] == 0
     assert "notes.txt" not in {p.name for p in mine.iterdir()}
     assert cli("discover", sweep, "--target", TARGET, "--out", mine)[0] == 0  # its own kind
+
+
+def test_discover_on_a_tiny_plug_in_sweep(cli, tmp_path):
+    """The fast suite's whole discover path (the sweep folder read, the target applied, PRIM,
+    the three files) on 200 Ishigami points (a few seconds): y = sin x1 (1 + 0.1 x3^4) + 7 sin^2 x2 >= 6
+    wants sin x1 > 0 far more than any x3, so the box raises x1's low above 0 and leaves x3."""
+    pi = 3.14159
+    exp = tmp_path / "e.yaml"
+    exp.write_text(json.dumps({  # JSON is YAML
+        "name": "disc", "method": "lhs", "samples": 200, "seed": 11,
+        "model": "simulation.experiments.examples:ishigami",
+        "parameters": {f"x{i}": [-pi, pi] for i in (1, 2, 3)}, "outputs": ["y"]}), encoding="utf-8")
+    assert cli("sweep", exp, "--out", tmp_path / "sw", "--workers", "1")[0] == 0
+    status, out, err = cli("discover", tmp_path / "sw", "--target", "y >= 6")
+    assert status == 0, err
+    folder = tmp_path / "sw" / "discovery"
+    assert sorted(p.name for p in folder.iterdir()) == ["boxes.csv", "discovery.json", "discovery.png"]
+    info = json.loads((folder / "discovery.json").read_text(encoding="utf-8"))
+    runs = pd.read_parquet(tmp_path / "sw" / "runs.parquet")
+    assert info["points"] == 200 and info["points_meeting_target"] == int((runs["y"] >= 6).sum()) > 0
+    limits = info["chosen_box"]["limits"]
+    assert limits["x1"]["restricted"] and limits["x1"]["low"] > 0
+    assert not limits["x3"]["restricted"]
+    assert "x1" in out and "coverage" in out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from simulation.outcomes import metric_names
 from simulation.params.docs import END, START, markdown_table
 
@@ -45,6 +47,7 @@ def test_odd_names_every_process():
         assert call in odd, call
 
 
+@pytest.mark.e2e
 def test_workforce_figures_table_is_current():
     """docs/calibration.md's issue-14 table is what benchmarks/workforce_figures.py computes
     now (deterministic runs), so every figure and error in it is the model's."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "new_city.md"
 REGENERATE = "run: python benchmarks/new_city.py --out docs/new_city.md"

@@ -198,6 +198,7 @@ def test_report_refuses_other_files_and_another_result(cli, run_folder, reported
     assert snapshot(other) == before
 
 
+@pytest.mark.e2e
 def test_report_overwrite_replaces_page_and_plots_and_keeps_the_rest(cli, reported, tmp_path):
     folder = _copy(reported, tmp_path / "tiny")
     (folder / "plots" / "old.png").write_bytes(b"an earlier plot")
@@ -213,6 +214,7 @@ def test_report_overwrite_replaces_page_and_plots_and_keeps_the_rest(cli, report
     assert [p.name for p in tmp_path.iterdir()] == ["tiny"]  # nothing left beside it
 
 
+@pytest.mark.e2e
 def test_report_again_into_its_own_report_is_allowed(cli, reported, tmp_path):
     folder = _copy(reported, tmp_path / "tiny")
     (folder / "plots" / ".coverage.png.x1y2.tmp").write_bytes(b"")  # a killed write's leftover
@@ -281,6 +283,7 @@ def test_good_progress_seconds_are_taken(monkeypatch):
         assert ConsoleProgress("x").every == every
 
 
+@pytest.mark.e2e
 def test_a_reader_that_goes_away_ends_the_command_quietly():
     """``swsim list | head -0``: no BrokenPipeError traceback, status 141 as Unix tools."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -124,6 +124,7 @@ def test_new_checks_out_and_writes_all_or_nothing(cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
 
 
+@pytest.mark.e2e
 def test_new_under_a_file_size_limit_leaves_nothing(tmp_path):
     """ulimit -f 1 (EFBIG; Python ignores SIGXFSZ): was a traceback from the trial copy."""
     import os

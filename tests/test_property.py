@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,7 @@ NUMERIC = [r for r in __import__("simulation.params.schema", fromlist=["x"]).des
            and not (isinstance(r["value"], int) and r["high"] > 10_000)]
 
 
+@pytest.mark.e2e
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(NUMERIC), st.floats(0, 1)), min_size=1, max_size=5))
 def test_in_bounds_scenarios_run(changes):
@@ -199,6 +201,7 @@ def _overlapping(n: int, multiplier: float) -> list[dict]:
              "source": "test"} for i in range(n)]
 
 
+@pytest.mark.e2e
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(_changes())

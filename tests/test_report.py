@@ -244,6 +244,7 @@ def test_zh_without_cjk_font_falls_back_to_english_plots(run_dir, tmp_path, monk
     assert "社工站覆盖率" in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_compare_three_scenarios(cli, run_dir, other_runs, tmp_path):
     status, out, err = cli("report", run_dir, "--compare", *other_runs, "--out", tmp_path)
     assert status == 0, err
@@ -296,6 +297,7 @@ def _chromium() -> str | None:
                  if shutil.which(b)), None)
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(_chromium() is None, reason="needs headless Chromium (apt-get install chromium) "
                     "to render the HTML as a reader would; the report itself does not need it")
 def test_chromium_renders_the_report(en_report, tmp_path):
@@ -328,6 +330,7 @@ def _overlap(boxes) -> bool:
     return any(a.x1 > b.x0 + 0.5 for a, b in zip(boxes, boxes[1:], strict=False))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_legends_leave_the_width_to_a_ten_year_axis(ten_years, lang):
     """Legends sat at the right and took up to 45% of the width: the years ran together.
@@ -432,6 +435,7 @@ def _discovery(sweep: Path) -> None:
     Figure(figsize=(2, 2)).savefig(folder / "discovery.png")  # discover's own (English) figure
 
 
+@pytest.mark.e2e
 def test_zh_report_draws_the_prim_figure_in_chinese(sweep_dir, tmp_path):
     sweep = tmp_path / "sweep"
     shutil.copytree(sweep_dir, sweep, ignore=shutil.ignore_patterns("plots", "*.html"))

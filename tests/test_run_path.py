@@ -27,6 +27,7 @@ def _run(cli, out: Path, *extra: str) -> bytes:
     return (out / "timeseries.csv").read_bytes()
 
 
+@pytest.mark.e2e
 def test_run_replicates_in_parallel_give_the_serial_bytes(cli, tmp_path):
     serial = _run(cli, tmp_path / "serial")
     assert _run(cli, tmp_path / "procs", "--workers", "2") == serial
@@ -40,6 +41,7 @@ def test_run_replicates_in_parallel_give_the_serial_bytes(cli, tmp_path):
         "kind": "serial", "workers": 1}
 
 
+@pytest.mark.e2e
 def test_run_on_a_dask_cluster_gives_the_serial_bytes(cli, tmp_path):
     from simulation.execution.executors import local_cluster
 
@@ -185,6 +187,7 @@ def test_every_command_refuses_a_scheduler_that_is_not_an_address(cli, tmp_path,
     assert says in result[2] and not (tmp_path / "o").exists()
 
 
+@pytest.mark.e2e
 def test_a_bad_scheduler_fails_promptly_in_one_line(tmp_path):
     """`--scheduler notaurl` printed the right line, then hung 20 s and printed Dask's
     Client.__del__ traceback (issue 21); a refused connection answers at once."""
@@ -255,6 +258,7 @@ from simulation.params import load_scenario
 """
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("guarded", [False, True])
 def test_a_script_without_the_main_guard_is_told_so(tmp_path, guarded):
     """The README's "From Python" block pasted into a script: each worker runs the script
@@ -281,6 +285,7 @@ def test_a_script_without_the_main_guard_is_told_so(tmp_path, guarded):
 
 # ---- cancel (issue 22, part 4: the page's Cancel on the shared executors) ---------------------
 
+@pytest.mark.e2e
 def test_cancel_ends_the_process_workers_mid_replicate_and_the_next_run_works(small):
     """A drive told to stop ends a ProcessExecutor's workers at once, the replicate under way
     included (before, the executors had no cancel: a running replicate ran to its end), leaves

@@ -37,6 +37,7 @@ def test_every_file_is_shipped():
     assert NAMES and NAMES == sorted(shipped_scenarios())
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", NAMES)
 def test_shipped_scenario_runs_explains_and_reports(name, cli, tmp_path):
     # three months from the start: the Tianjin-scale scenarios take about a second too
@@ -53,6 +54,7 @@ def test_shipped_scenario_runs_explains_and_reports(name, cli, tmp_path):
         assert f"after the run (it ends {end})" in page
 
 
+@pytest.mark.e2e
 def test_lists_of_sections_are_summarized_in_explain_and_report(cli, tmp_path):
     """Need events and priority groups were summarized as if they were targets (a
     StopIteration: epidemic_2022 could be neither explained nor reported)."""
@@ -79,6 +81,7 @@ def _pool_workers(pid: int) -> int:
     return sum(len(children.get(server, [])) for server in children.get(pid, []))
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes from /proc")
 def test_sigterm_shuts_the_workers_down(tmp_path):
     """SIGTERM killed swsim where it stood: its worker pool was never shut down and the

@@ -128,6 +128,7 @@ def test_evaluate_is_the_simulation_as_a_plugin(small):
 
 # ---- executors agree run for run ----------------------------------------------------------
 
+@pytest.mark.e2e
 def test_serial_processes_and_dask_give_identical_runs(cli, tmp_path):
     """The simulation itself (small city, two replicates) on all three executors."""
     exp = write_experiment(tmp_path / "sc.yaml", scenario="small_city", method="morris", samples=2,
@@ -161,6 +162,7 @@ def test_preserved_environ_undoes_changes(monkeypatch):
 
 # ---- resume -------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_resume_after_kill_equals_uninterrupted_sweep(cli, tmp_path):
     exp = write_experiment(tmp_path / "k.yaml", samples=1024, **{**ISHIGAMI, "model": "test_sweep:killed"})
     code = ("import sys; from simulation.experiments.spec import load_experiment; "
@@ -238,6 +240,7 @@ def test_report_says_why_no_indices_were_computed(cli, tmp_path):
     assert "damaged" not in page + err
 
 
+@pytest.mark.e2e
 def test_lost_workers_are_retried(cli, tmp_path):
     exp = write_experiment(tmp_path / "d.yaml", method="lhs", samples=60,
                            **{**ISHIGAMI, "model": "test_sweep:dies"})
@@ -379,6 +382,7 @@ def test_bad_command_line_exits_2(cli, tmp_path, args, message):
 
 # ---- shipped experiments ------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_smoke_experiment_runs_end_to_end(cli, tmp_path):
     status, out, err = cli("sweep", EXPERIMENTS / "smoke.yaml", "--out", tmp_path / "smoke",
                            "--workers", "2")
@@ -422,6 +426,7 @@ def test_the_wheel_ships_experiments_and_calibrations():
     assert set(shipped_files("calibration")) == {"tianjin"}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_shipped_experiments_validate(cli, path):
     plan = load_experiment(path)

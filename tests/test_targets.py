@@ -131,6 +131,7 @@ def test_report_reads_the_targets_saved_in_the_run_folder(tmp_path, cli):
     assert "Rooms somewhere" in section and "Station coverage" not in section
 
 
+@pytest.mark.e2e
 def test_discover_takes_a_target_by_name_or_the_one_that_fits(tmp_path, cli):
     (tmp_path / "city.yaml").write_text("extends: small_city\nname: city\n", encoding="utf-8")
     exp = {"name": "names", "scenario": "city.yaml", "method": "lhs", "samples": 12,

@@ -116,6 +116,7 @@ def test_registered_entry_point_needs_no_flag(cli, tmp_path, plugin):
     assert_refused(status, out, err, "'test-unknown' is not a built-in model nor a registered")
 
 
+@pytest.mark.e2e
 def test_builtin_models_need_no_flag(tmp_path):
     # the shipped experiments name the simulation implicitly or as simulation:evaluate
     for path in sorted((ROOT / "experiments").glob("*.yaml")):

@@ -7,7 +7,10 @@ import os
 import tomllib
 from pathlib import Path
 
+import pytest
 from mypy import api  # in the dev extras
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 

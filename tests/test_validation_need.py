@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "validation_need.py"
 KEYS = {"seed", "figure", "seed_value", "model_value", "error", "note"}
 

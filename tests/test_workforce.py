@@ -117,6 +117,7 @@ def tianjin_2025():
             for name in ("tianjin_baseline", "registration_surge_2025", "training_boost", "attrition_high")}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("scenario, metric, sign", [
     ("registration_surge_2025", "certified_total", +1),
     ("registration_surge_2025", "community_worker_certified_share", +1),
