@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .params import Scenario
+from .params.schema import scenario_policies
 from .processes.funding import budget_year, social_work_money
 from .state import month_label, months_between
 
@@ -139,7 +140,8 @@ def _decided_share(sc: Scenario) -> float:
     the exam decision: no age or failures held against them, the strongest incentive any
     policy offers community workers, preparation for all."""
     wf, f, exam = sc.workforce, sc.funding, sc.workforce.exam
-    mine = [p for p in wf.incentives if p.group in ("community_workers", "all")]
+    mine = [p for p in scenario_policies(sc)  # old keys and policies: alike
+            if p.kind == "exam_incentive" and p.group in ("community_workers", "all")]
     bonus = max((p.bonus_per_pass for p in mine), default=0.0)
     step = f.salary_assistant - f.salary_none + max((p.salary_step for p in mine), default=0.0)
     from .agents.workers import decision_chance, worth_in_wages
@@ -175,9 +177,12 @@ def _certified_share(sc: Scenario) -> list[Warning_]:
         else:  # every uncertified community worker decides each year: no turnover, an upper bound
             takers = exams * (1 - cert) * wf.community_workers * _decided_share(sc)
         most = takers * chance
-        if qualified:  # vacant posts filled by qualified recruits (an upper bound: no supply limit)
+        if qualified:  # vacant posts filled by qualified recruits (an upper bound: no supply
+            # limit, the strongest recruitment policy running all along)
+            share = max(p.qualified_share for p in scenario_policies(sc)
+                        if p.kind == "qualified_recruitment")
             most += (wf.community_worker_turnover * wf.community_workers
-                     * wf.recruitment.qualified_share * months_between(sc.start, target.date) / 12)
+                     * share * months_between(sc.start, target.date) / 12)
         if most >= needed:
             continue
         if growth_rule:
@@ -188,7 +193,7 @@ def _certified_share(sc: Scenario) -> list[Warning_]:
             key = "workforce.exam.registrations_base"
         else:
             fix = ("Raise what a certificate is worth to community workers (an incentive under "
-                   "workforce.incentives, or funding.salary_assistant), "
+                   "workforce.incentives or an exam_incentive policy, or funding.salary_assistant), "
                    + ("workforce.recruitment.qualified_share, " if qualified else "")
                    + f"or move targets.{i}.date later")
             key = "workforce.recruitment.qualified_share" if qualified else "workforce.incentives"

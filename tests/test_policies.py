@@ -140,3 +140,30 @@ def test_kinds_and_cost_items_are_registered():
     assert COST_ITEMS[-2:] == ("incentives", "housing_subsidy")
     assert EARMARKS["housing_subsidy"] == ("purchase", "reward_subsidy", "district")
     assert policies.ITEM_LABELS["housing_subsidy"][0].startswith("housing subsidy")
+
+
+def test_validate_reads_policies_as_it_reads_the_old_keys(cli, tmp_path):
+    """swsim validate's exam checks read only workforce.incentives and .recruitment: the same
+    terms under ``policies:`` were ignored (a qualified target 'at most 1,014' instead of
+    2,247). Now both forms give the same warnings, and the policies count."""
+    base = ("extends: tianjin_baseline\nname: {name}\n"
+            "workforce: {{exam: {{worth_effect: 0, prep_effect: 0}}{extra}}}\n{policies}")
+    incentive = ("{name: x, group: community_workers, start: 2022-01, bonus_per_pass: 20000, "
+                 "salary_step: 2000, requirement: true, source: s}")
+    files = {
+        "none": base.format(name="none", extra="", policies=""),
+        "old": base.format(name="old", extra=", recruitment: {qualified_share: 0.3}, "
+                           f"incentives: [{incentive}]", policies=""),
+        "new": base.format(name="new", extra="", policies=(
+            "policies:\n  - {kind: qualified_recruitment, start: 2022-01, qualified_share: 0.3, "
+            "source: s}\n  - {kind: exam_incentive, " + incentive[1:] + "\n")),
+    }
+    said = {}
+    for name, text in files.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        status, _, err = cli("validate", path)
+        assert status == 0, err
+        said[name] = err.replace(str(path), "FILE")
+    assert said["old"] == said["new"] != said["none"]
+    assert "can bring at most 2,247" in said["new"] and "can bring at most 1,014" in said["none"]
