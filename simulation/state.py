@@ -243,6 +243,14 @@ class WorkerTable:
         column: NDArray[Any] = getattr(self, name)[: self.n]
         return column
 
+    def registrant_group(self) -> IntArray:
+        """Each row's exam registrant group (index into ``REGISTRANT_GROUPS``): community
+        workers, grid workers, the rest of the workforce; -1 for anyone in none of them."""
+        group: IntArray = np.where(self.view("community_worker"), 0,
+                                   np.where(self.view("grid_worker"), 1,
+                                            np.where(self.view("talent"), 2, -1))).astype(np.int8)
+        return group
+
     def certify(self, rows: IntArray, level: IntArray | int, step: int) -> int:
         """These people take up a certificate at ``level`` (never lower than what they
         hold); returns how many of them join the workforce by it. ``rows`` are distinct."""

@@ -91,11 +91,7 @@ def training_priority(model: SocialWorkModel, candidates: IntArray
 def registrant_group(model: SocialWorkModel) -> IntArray:
     """Each worker's registrant group (index into ``REGISTRANT_GROUPS``): community
     workers, grid workers, the rest of the workforce; -1 for anyone in none of them."""
-    w = model.workers
-    group: IntArray = np.where(w.view("community_worker"), 0,
-                               np.where(w.view("grid_worker"), 1,
-                                        np.where(w.view("talent"), 2, -1))).astype(np.int8)
-    return group
+    return model.workers.registrant_group()
 
 
 def eligible_for_exam(model: SocialWorkModel) -> BoolArray:

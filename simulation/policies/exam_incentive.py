@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import Field
 
 from ..params.schema import DECISION, INCENTIVE_GROUPS, REGISTRANT_GROUPS, param
@@ -64,7 +63,5 @@ class ExamIncentive(PolicyBase):
         if not offer.salary_step.any():
             return {}
         holders = w.view("alive") & (w.view("level") >= Level.ASSISTANT)
-        group = np.where(w.view("community_worker"), 0,
-                         np.where(w.view("grid_worker"), 1,
-                                  np.where(w.view("talent"), 2, -1)))[holders]
+        group = w.registrant_group()[holders]
         return {"incentives": float(offer.salary_step[group[group >= 0]].sum())}
