@@ -31,6 +31,8 @@ from . import outcomes
 from .agents import labour
 from .params import Scenario, load_scenario
 from .params.loader import ScenarioError, SourceMap, apply_sets, validate_mapping
+from .params.schema import scenario_policies
+from .policies import PolicyBase
 from .processes import (
     duties,
     funding,
@@ -161,6 +163,8 @@ class SocialWorkModel(mesa.Model):
         self.draws: dict[str, Draws] = {k: Draws(np.random.default_rng(v), scenario.deterministic)
                                         for k, v in streams.items() if k != "mesa"}
         self.params: Scenario = scenario
+        #: the scenario's policies in the order they act (old keys translated, then policies:)
+        self.policies: list[PolicyBase] = scenario_policies(scenario)
         self.flows: Flows = Flows()
         self.ledger: Ledger = Ledger()
         #: the month's metrics, one model reporter per output column (step, date, metrics)

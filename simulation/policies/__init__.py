@@ -34,16 +34,10 @@ __all__ = ["COST_ITEMS", "ITEM_LABELS", "KINDS", "Offer", "Policy", "PolicyBase"
 
 
 def running(model: Any) -> list[PolicyBase]:
-    """The scenario's policies (old keys translated, then ``policies:``) running this month."""
-    params = model.params
-    cached = model.__dict__.get("_policies")
-    if cached is None or cached[0] is not params:
-        from ..params.schema import scenario_policies
-
-        cached = (params, scenario_policies(params))
-        model.__dict__["_policies"] = cached
+    """The model's policies (``model.policies``: old keys translated, then ``policies:``)
+    running this month."""
     date = model.date
-    return [p for p in cached[1] if p.runs_in(date)]
+    return [p for p in model.policies if p.runs_in(date)]
 
 
 def exam_offer(model: Any) -> Offer:
